@@ -8,14 +8,16 @@ each article in a `Document` that its components annotate, and the writers recei
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from pipeline.normalise import NormalisedText
 
+T = TypeVar("T")
 Severity = Literal["error", "warning"]
 Kind = Literal["incident", "aggregate"]
 Qualifier = Literal["exact", "approx", "at_least", "at_most"]
@@ -55,6 +57,11 @@ class Count:
     text: str = ""
     start: int = -1  # offsets of `text` in the article text
     end: int = -1
+
+    def to_json(self) -> dict[str, Any]:
+        value = int(self.value) if float(self.value).is_integer() else self.value
+        return {"value": value, "unit": self.unit, "qualifier": self.qualifier, "text": self.text,
+                "start": self.start, "end": self.end}
 
 
 @dataclass(slots=True)
@@ -117,7 +124,7 @@ class Event:
             },
             "time": {"text": tm.text, "start": tm.start, "end": tm.end, "text_start": tm.begin,
                      "text_end": tm.stop},
-            "counts": [asdict(c) for c in self.counts],
+            "counts": [c.to_json() for c in self.counts],
         }
 
     @classmethod
@@ -211,3 +218,9 @@ class Document:
         """The original text and offsets behind a span of the normalised text."""
         o_start, o_end = self.text.to_original(start, end)
         return self.article.text[o_start:o_end], o_start, o_end
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """Compute once what several components need (a sentence's counts, places, times)."""
+        if key not in self.user_data:
+            self.user_data[key] = compute()
+        return self.user_data[key]

@@ -1,0 +1,1 @@
+"""Learned components and their saved artifacts (one folder per trained model)."""

@@ -1,0 +1,61 @@
+"""From typed sentences to events: one per event type and kind, quoted from its best sentence.
+
+Most articles tell one occurrence of a type, retold across sentences; a statistic over a
+period of the same type is a separate (aggregate) event. So sentences are grouped by
+(type, kind), and each group's evidence is its first body sentence that carries a count.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.document import Document, Event, Sentence
+from pipeline.extract import mentions
+from pipeline.extract.cues import typed_labels
+from pipeline.extractor import component
+from pipeline.normalise import normalise_str
+from pipeline.resources import read_tsv
+
+
+@cache
+def aggregate_cues(path: str) -> tuple[re.Pattern[str], frozenset[str]]:
+    rows = list(read_tsv(path))
+    cues = sorted((normalise_str(r["cue"]).lower() for r in rows), key=len, reverse=True)
+    strong = frozenset(normalise_str(r["cue"]).lower() for r in rows if r["strength"] == "strong")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, cues))})(?!\w)"), strong
+
+
+@component("events")
+class EventBuilder:
+    def __init__(self, threshold: float = 1.0, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv") -> None:
+        self.threshold = threshold
+        self.aggregate, self.strong = aggregate_cues(aggregate_lexicon)
+
+    def kind(self, doc: Document, sentence: Sentence) -> str:
+        cues = {m.group() for m in self.aggregate.finditer(sentence.text.lower())}
+        if cues & self.strong:
+            return "aggregate"
+        several = any(c.unit == "incidents" and c.value >= 2 for c in mentions.counts(doc, sentence))
+        period = any(t.is_period for t in mentions.times(doc, sentence))
+        return "aggregate" if several and (cues or period) else "incident"
+
+    def __call__(self, doc: Document) -> Document:
+        groups: dict[tuple[str, str], list[Sentence]] = {}
+        for sentence in doc.sentences:
+            for label in typed_labels(sentence.labels, self.threshold):
+                groups.setdefault((label, self.kind(doc, sentence)), []).append(sentence)
+        for (label, kind), sentences in groups.items():
+            evidence = self.evidence(doc, sentences)
+            text, start, end = doc.span(evidence.start, evidence.end)
+            confidence = min(1.0, evidence.labels.get(label, 0.0))
+            doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
+                                    sentence=evidence.index, confidence=confidence))
+        doc.events.sort(key=lambda e: (e.start, e.type))
+        return doc
+
+    @staticmethod
+    def evidence(doc: Document, sentences: list[Sentence]) -> Sentence:
+        """The title restates the story, so a body sentence is preferred, one with a count first."""
+        body = [s for s in sentences if s.index > 0] or sentences
+        return next((s for s in body if mentions.counts(doc, s)), body[0])

@@ -1,0 +1,43 @@
+"""Per-sentence mentions (counts, times, places), found once and shared by the components."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pipeline.document import Document, Sentence
+from pipeline.extract.dates import TimeMention, find_times
+from pipeline.extract.numbers import CountMention, find_counts
+from pipeline.places import Gazetteer, PlaceMention
+
+_YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
+
+
+def reference_date(doc: Document) -> date | None:
+    published = doc.article.published
+    if published:
+        try:
+            return date.fromisoformat(published[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def default_year(doc: Document) -> int | None:
+    """Without a publication date, a yearless date takes the latest year the article names."""
+    return doc.memo("default_year", lambda: max(map(int, _YEAR.findall(doc.text.text)), default=None))
+
+
+def counts(doc: Document, sentence: Sentence) -> list[CountMention]:
+    return doc.memo(f"counts:{sentence.index}", lambda: find_counts(sentence.text))
+
+
+def times(doc: Document, sentence: Sentence) -> list[TimeMention]:
+    return doc.memo(
+        f"times:{sentence.index}",
+        lambda: find_times(sentence.text, reference_date(doc), default_year=default_year(doc)),
+    )
+
+
+def places(doc: Document, sentence: Sentence) -> list[PlaceMention]:
+    return doc.memo(f"places:{sentence.index}", lambda: Gazetteer.load().find(sentence.text))

@@ -1,0 +1,1 @@
+"""Polite, resumable crawlers of news sites into WARC archives."""

@@ -1,0 +1,18 @@
+from pipeline.tokenise import blank_vietnamese, split_sentences, tokens
+
+
+def test_words_are_underthesea_words_in_a_spacy_doc() -> None:
+    sentence = "Sáng 12/3, khoảng 1.500 công nhân Công ty Hanshin Vina đã ngừng việc tập thể."
+    doc = tokens(sentence)
+    words = [t.text for t in doc]
+    assert "công nhân" in words and "1.500" in words
+    assert doc.text == sentence  # offsets of tokens are offsets in the sentence
+    assert all(sentence[t.idx:t.idx + len(t.text)] == t.text for t in doc)
+    assert doc.vocab is blank_vietnamese().vocab
+
+
+def test_sentences_are_spans_of_the_text() -> None:
+    text = "Vụ cháy xảy ra lúc 19h. Không có thương vong.\nCông an TP.HCM đang điều tra."
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Vụ cháy xảy ra lúc 19h.", "Không có thương vong.", "Công an TP.HCM đang điều tra."]
