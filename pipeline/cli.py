@@ -104,5 +104,23 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _register_commands() -> None:
+    """Commands that live with their stage: crawling in scrapers/, findings in pipeline/findings/."""
+    import importlib
+
+    for module, names in (("scrapers.cli", ("crawl", "sites")),
+                          ("pipeline.findings.cli", ("aggregate", "report"))):
+        try:
+            commands = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        for name in names:
+            app.command(name)(getattr(commands, name))
+
+
+_register_commands()
+
 if __name__ == "__main__":
     app()

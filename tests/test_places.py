@@ -1,0 +1,159 @@
+import csv
+from collections.abc import Iterable
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from pipeline.gazetteer_build import check_curated
+from pipeline.normalise import normalise_str
+from pipeline.places import Gazetteer, PlaceMention
+from pipeline.resources import read_tsv
+
+SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "provinces.tsv"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def find(gaz: Gazetteer, text: str, context_provinces: Iterable[str] = ()) -> list[PlaceMention]:
+    text = normalise_str(text)
+    found = gaz.find(text, context_provinces)
+    assert all(text[m.start:m.end] == m.text for m in found)
+    assert all(a.end <= b.start for a, b in pairwise(found))
+    return found
+
+
+def provinces(gaz: Gazetteer, text: str, context_provinces: Iterable[str] = ()) -> list[str | None]:
+    return [m.province for m in find(gaz, text, context_provinces) if not m.foreign]
+
+
+@pytest.mark.parametrize(
+    ("alias", "province"),
+    [
+        ("TP.HCM", "Hồ Chí Minh"), ("TP HCM", "Hồ Chí Minh"), ("TPHCM", "Hồ Chí Minh"),
+        ("TP. Hồ Chí Minh", "Hồ Chí Minh"), ("Sài Gòn", "Hồ Chí Minh"), ("CATP HCM", "Hồ Chí Minh"),
+        ("Thừa Thiên - Huế", "Huế"), ("Thừa Thiên Huế", "Huế"), ("TT-Huế", "Huế"),
+        ("BR-VT", "Bà Rịa - Vũng Tàu"), ("Bà Rịa – Vũng Tàu", "Bà Rịa - Vũng Tàu"),
+        ("Bà Rịa-Vũng Tàu", "Bà Rịa - Vũng Tàu"),
+        ("Đăk Lăk", "Đắk Lắk"), ("Đắk Lăk", "Đắk Lắk"), ("Daklak", "Đắk Lắk"), ("Đăk Nông", "Đắk Nông"),
+        ("Hoà Bình", "Hòa Bình"), ("Công an tỉnh Bắc Giang", "Bắc Giang"), ("CATP Hà Nội", "Hà Nội"),
+    ],
+)
+def test_aliases(gaz: Gazetteer, alias: str, province: str) -> None:
+    assert provinces(gaz, f"Vụ việc xảy ra tại {alias} hôm qua.") == [province]
+    assert gaz.province_by_name(alias.removeprefix("Công an tỉnh ").removeprefix("CATP ")) == province
+
+
+def test_province_names_are_case_sensitive_and_regions_do_not_map(gaz: Gazetteer) -> None:
+    assert provinces(gaz, "Nhà ở Long An") == ["Long An"]
+    assert provinces(gaz, "bán đất long an giá rẻ") == []
+    assert provinces(gaz, "Lũ lụt ở ĐBSCL và Tây Nguyên") == []
+    assert gaz.province_by_name("ĐBSCL") is None
+
+
+def test_no_place_in_plain_sentence(gaz: Gazetteer) -> None:
+    assert find(gaz, "Công nhân đình công đòi tăng lương") == []
+
+
+def test_people_streets_and_oceans_are_not_provinces(gaz: Gazetteer) -> None:
+    assert provinces(gaz, "Ông Nguyễn Thái Bình trình bày") == []
+    assert provinces(gaz, "nhà số 5 đường Hà Nội, trên biển Thái Bình Dương") == []
+    assert provinces(gaz, "học tập tư tưởng Hồ Chí Minh") == []
+    assert provinces(gaz, "đưa về thành phố Hà Nội") == ["Hà Nội"]
+
+
+def test_district_after_unit_word(gaz: Gazetteer) -> None:
+    (m,) = find(gaz, "Công nhân huyện Quế Võ ngừng việc")
+    assert (m.level, m.text, m.district, m.province, m.province_code) == (
+        "district", "huyện Quế Võ", "Quế Võ", "Bắc Ninh", "27")
+    assert find(gaz, "quê võ thuật Quế Võ") == []  # a bare district name is not read
+
+
+def test_zone_and_district_in_parentheses(gaz: Gazetteer) -> None:
+    found = find(gaz, "Công ty TNHH ABC (KCN Quế Võ, huyện Quế Võ) nợ lương")
+    assert [(m.level, m.province) for m in found] == [("zone", "Bắc Ninh"), ("district", "Bắc Ninh")]
+
+
+def test_district_province_pattern_without_unit_word(gaz: Gazetteer) -> None:
+    found = find(gaz, "tại rừng phòng hộ Chư Pah (Gia Lai) và Quế Võ, Bắc Ninh")
+    assert [(m.level, m.district, m.province) for m in found] == [
+        ("district", "Chư Pah", "Gia Lai"), ("province", None, "Gia Lai"),
+        ("district", "Quế Võ", "Bắc Ninh"), ("province", None, "Bắc Ninh")]
+
+
+def test_ambiguous_district_resolved_by_context(gaz: Gazetteer) -> None:
+    assert provinces(gaz, "Tại huyện Châu Thành, công nhân ngừng việc.") == [None]
+    text = "Tại huyện Châu Thành, công nhân ngừng việc. Công an tỉnh Tiền Giang đã vào cuộc."
+    assert provinces(gaz, text) == ["Tiền Giang", "Tiền Giang"]
+    assert provinces(gaz, "Tại huyện Châu Thành", context_provinces=["Bến Tre"]) == ["Bến Tre"]
+    # the unit word tells "quận Tân Phú" (Hồ Chí Minh) from "huyện Tân Phú" (Đồng Nai)
+    assert provinces(gaz, "quận Tân Phú và huyện Tân Phú") == ["Hồ Chí Minh", "Đồng Nai"]
+
+
+def test_numbered_units_need_context(gaz: Gazetteer) -> None:
+    assert provinces(gaz, "ngụ phường 12, quận 4") == [None, None]
+    assert provinces(gaz, "ngụ phường 12, quận 4, TP.HCM") == ["Hồ Chí Minh"] * 3
+    assert provinces(gaz, "Công an Q.2", context_provinces=["TPHCM"]) == ["Hồ Chí Minh"]  # merged in 2021
+
+
+def test_communes(gaz: Gazetteer) -> None:
+    (m,) = find(gaz, "trú tại xã Ea Kao")
+    assert (m.level, m.commune, m.district, m.province) == ("commune", "Ea Kao", "Buôn Ma Thuột", "Đắk Lắk")
+    assert provinces(gaz, "xã Tân Phú") == [None]
+    assert provinces(gaz, "xã Tân Phú, huyện Tân Châu") == ["Tây Ninh", "Tây Ninh"]
+    assert provinces(gaz, "xã Hòa Sơn, huyện Hòa Vang") == ["Đà Nẵng", "Đà Nẵng"]
+    assert find(gaz, "Ảnh: X.Thắng") == []  # a byline, not "xã Thắng"
+
+
+def test_city_named_like_its_province(gaz: Gazetteer) -> None:
+    for text in ("UBND TP Thanh Hóa", "thành phố Thanh Hóa", "TP.Thanh Hóa"):
+        assert provinces(gaz, text) == ["Thanh Hóa"]
+    assert provinces(gaz, "TP Hà Tĩnh") == ["Hà Tĩnh"]
+
+
+def test_foreign_places(gaz: Gazetteer) -> None:
+    found = find(gaz, "Nhập lậu từ Campuchia rồi bán sang Mỹ, không qua Mỹ Tho.")
+    assert [(m.text, m.level, m.foreign, m.province) for m in found] == [
+        ("Campuchia", "foreign", True, None), ("Mỹ", "foreign", True, None),
+        ("Mỹ Tho", "district", False, "Tiền Giang")]
+    assert find(gaz, "Anh Nguyễn Văn Đức cho biết") == []
+    assert [m.text for m in find(gaz, "lao động sang Đức")] == ["Đức"]
+
+
+def test_names_in_force_when_published(gaz: Gazetteer) -> None:
+    assert gaz.province_as_of("Bắc Giang", "2024-05-01") == ("Bắc Giang", "24")
+    assert gaz.province_as_of("Bắc Giang", None) == ("Bắc Giang", "24")
+    assert gaz.province_as_of("Bắc Giang", "2025-09-01") == ("Bắc Ninh", "24")
+    assert gaz.province_as_of("Bắc Giang", "2025-07") == ("Bắc Ninh", "24")
+    assert gaz.province_as_of("Hà Nội", "2025-09-01") == ("Hà Nội", "01")
+    assert gaz.to_2025("Thừa Thiên Huế") == ("Huế", "46")
+    assert gaz.to_2025("Long An") == ("Tây Ninh", "80")
+
+
+def test_post_merger_text_resolves_through_2025_units(gaz: Gazetteer) -> None:
+    # Hàm Thắng was in Bình Thuận, which became part of Lâm Đồng in July 2025
+    (ward, prov) = find(gaz, "Công an phường Hàm Thắng, tỉnh Lâm Đồng")
+    assert (ward.province, prov.province) == ("Bình Thuận", "Lâm Đồng")
+    assert gaz.province_as_of(ward.province or "", "2025-08-01") == ("Lâm Đồng", "68")
+
+
+def test_gazetteer_tables(gaz: Gazetteer) -> None:
+    rows = list(read_tsv("gazetteer", "provinces.tsv"))
+    assert sum(r["era"] == "pre2025" for r in rows) == 63
+    assert sum(r["era"] == "2025" for r in rows) == 34
+    assert len(list(read_tsv("gazetteer", "districts.tsv"))) > 690
+    assert len(list(read_tsv("gazetteer", "communes.tsv"))) > 10000
+    assert check_curated() == []
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="shared spec not available")
+def test_provinces_agree_with_spec() -> None:
+    with SPEC.open(encoding="utf-8", newline="") as fh:
+        spec = {(r["code_pre2025"], r["short_pre2025"], r["name_pre2025"], r["code_2025"], r["short_2025"])
+                for r in csv.DictReader(fh, delimiter="\t")}
+    ours = {(r["code"], r["short"], r["name"], r["code_2025"], r["short_2025"])
+            for r in read_tsv("gazetteer", "provinces.tsv") if r["era"] == "pre2025"}
+    assert ours == spec
