@@ -113,7 +113,7 @@ def _register_commands() -> None:
         try:
             commands = importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
+            if not module.startswith(exc.name or "?"):
                 raise
             continue
         for name in names:

@@ -200,7 +200,19 @@ class Sentence:
     end: int
     text: str
     tokens: Doc | None = None
+    cues: list[Cue] = field(default_factory=list)
     labels: dict[str, float] = field(default_factory=dict)  # event type -> score
+
+
+@dataclass(slots=True)
+class Cue:
+    """A lexicon phrase for an event type found in a sentence (offsets in the sentence)."""
+
+    start: int
+    end: int
+    label: str
+    weight: float
+    phrase: str
 
 
 @dataclass(slots=True)

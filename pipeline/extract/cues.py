@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from functools import cache
 
-from pipeline.document import Document
+from pipeline.document import Cue, Document, Sentence
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
@@ -36,11 +36,10 @@ def yields_to() -> dict[str, frozenset[str]]:
 
 @component("cues")
 class EventCues:
-    """Sum cue weights per sentence and label, then let labels yield to the ones that outrank them."""
+    """Find every cue phrase of the lexicon, sentence by sentence."""
 
-    def __init__(self, lexicon: str = "lexicons/event_cues.tsv", cap: float = 2.0) -> None:
+    def __init__(self, lexicon: str = "lexicons/event_cues.tsv") -> None:
         self.pattern, self.cues = cue_lexicon(lexicon)
-        self.cap = cap
 
     def __call__(self, doc: Document) -> Document:
         if not doc.sentences:
@@ -48,10 +47,38 @@ class EventCues:
         starts = [s.start for s in doc.sentences]
         for match in self.pattern.finditer(doc.text.text.lower()):
             sentence = doc.sentences[bisect_right(starts, match.start()) - 1]
-            for label, weight in self.cues[match.group()]:
-                if label != CONFUSER:
-                    sentence.labels[label] = min(self.cap, sentence.labels.get(label, 0.0) + weight)
+            begin, end = match.start() - sentence.start, match.end() - sentence.start
+            if end > len(sentence.text):  # a cue across a sentence break is no cue
+                continue
+            sentence.cues.extend(Cue(begin, end, label, weight, match.group())
+                                 for label, weight in self.cues[match.group()] if label != CONFUSER)
         return doc
+
+
+@component("cue_types")
+class CueTypes:
+    """Score each sentence per event type from its cues that are whole words.
+
+    The syllables of a cue can straddle two words ("gia đình công nhân" holds "đình công"),
+    so a cue counts only where underthesea's words begin and end with it.
+    """
+
+    def __init__(self, cap: float = 2.0) -> None:
+        self.cap = cap
+
+    def __call__(self, doc: Document) -> Document:
+        for sentence in doc.sentences:
+            for cue in whole_word_cues(sentence):
+                sentence.labels[cue.label] = min(self.cap, sentence.labels.get(cue.label, 0.0) + cue.weight)
+        return doc
+
+
+def whole_word_cues(sentence: Sentence) -> list[Cue]:
+    if sentence.tokens is None:
+        return sentence.cues
+    starts = {t.idx for t in sentence.tokens}
+    ends = {t.idx + len(t.text) for t in sentence.tokens}
+    return [c for c in sentence.cues if c.start in starts and c.end in ends]
 
 
 def typed_labels(scores: dict[str, float], threshold: float) -> list[str]:

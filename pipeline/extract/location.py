@@ -20,19 +20,22 @@ class EventLocation:
     def __call__(self, doc: Document) -> Document:
         if not doc.events:
             return doc
-        main = self.main_province(doc)
-        for event in doc.events:
-            event.location = self.locate(doc, event, main)
-        return doc
-
-    def main_province(self, doc: Document) -> str | None:
-        """The province the article is about: most named, the title's counting double."""
         votes: Counter[str] = Counter()
+        abroad = 0
         for sentence in doc.sentences:
             for place in mentions.places(doc, sentence):
-                if place.province and not place.foreign:
+                if place.foreign:
+                    abroad += 1
+                elif place.province:
                     votes[place.province] += 2 if sentence.index == 0 else 1
-        return votes.most_common(1)[0][0] if votes else None
+        # the province the article is about: most named, the title counting double; an
+        # article that names places abroad and none at home tells of events abroad
+        main = votes.most_common(1)[0][0] if votes else None
+        for event in doc.events:
+            event.location = self.locate(doc, event, main)
+            if main is None and abroad and event.location.province is None:
+                event.location.foreign = True
+        return doc
 
     def locate(self, doc: Document, event: Event, main: str | None) -> Location:
         first = max(0, event.sentence - self.lookback)

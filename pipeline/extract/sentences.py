@@ -24,6 +24,6 @@ class Tokens:
 
     def __call__(self, doc: Document) -> Document:
         for sentence in doc.sentences:
-            if self.all_sentences or sentence.labels:
+            if self.all_sentences or sentence.cues:
                 sentence.tokens = tokens(sentence.text)
         return doc
