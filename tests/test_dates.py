@@ -1,0 +1,152 @@
+"""Time expressions: day forms, periods, year inference, relative words, non-dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.extract.dates import TimeMention, find_times
+
+REF = date(2024, 5, 20)
+
+
+def _one(sentence: str, **kw: object) -> TimeMention:
+    found = find_times(sentence, **kw)  # type: ignore[arg-type]
+    assert len(found) == 1, found
+    assert sentence[found[0].start:found[0].end] == found[0].text
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "start", "end"),
+    [
+        ("Ngày 21/5/2014, công an phát hiện vụ việc.", "Ngày 21/5/2014", "2014-05-21", "2014-05-21"),
+        ("Vụ việc xảy ra 21-5-2014 tại xã.", "21-5-2014", "2014-05-21", "2014-05-21"),
+        ("Rạng sáng 3/4, lửa bùng lên.", "Rạng sáng 3/4", "2024-04-03", "2024-04-03"),
+        ("Sáng 12/3, hàng trăm công nhân tập trung.", "Sáng 12/3", "2024-03-12", "2024-03-12"),
+        ("Chiều 24-8, đoàn kiểm tra đến.", "Chiều 24-8", "2023-08-24", "2023-08-24"),
+        ("Tối ngày 5/2, nhóm thanh niên đánh nhau.", "Tối ngày 5/2", "2024-02-05", "2024-02-05"),
+        ("Khoảng 0h ngày 1.2, xe bị cháy.", "Khoảng 0h ngày 1.2", "2024-02-01", "2024-02-01"),
+        ("Ngày 10.5, tòa tuyên án.", "Ngày 10.5", "2024-05-10", "2024-05-10"),
+        ("Khoảng 21 giờ 30 phút ngày 16/5, xảy ra va chạm.", "Khoảng 21 giờ 30 phút ngày 16/5",
+         "2024-05-16", "2024-05-16"),
+        ("Sáng thứ Hai (13/5), công nhân đình công.", "Sáng thứ Hai (13/5)", "2024-05-13", "2024-05-13"),
+        ("Ngày 2 tháng 4 năm 2019 xảy ra vụ cháy.", "Ngày 2 tháng 4 năm 2019", "2019-04-02", "2019-04-02"),
+        ("Trong năm 2023, toàn tỉnh xảy ra 9 vụ.", "Trong năm 2023", "2023", "2023"),
+        ("Tháng 3/2019, công ty nợ lương.", "Tháng 3/2019", "2019-03", "2019-03"),
+        ("Trong tháng 3 năm 2019 có 2 vụ.", "Trong tháng 3 năm 2019", "2019-03", "2019-03"),
+        ("Trong 8 tháng năm 2023, có 14 vụ.", "Trong 8 tháng năm 2023", "2023-01", "2023-08"),
+        ("6 tháng đầu năm 2024, có 3 vụ.", "6 tháng đầu năm 2024", "2024-01", "2024-06"),
+        ("6 tháng cuối năm 2022, có 3 vụ.", "6 tháng cuối năm 2022", "2022-07", "2022-12"),
+        ("Trong quý I/2024 xảy ra 2 vụ.", "Trong quý I/2024", "2024-01", "2024-03"),
+        ("Quý III năm 2021 có 5 vụ.", "Quý III năm 2021", "2021-07", "2021-09"),
+        ("Từ đầu năm 2025 đến nay, xảy ra 4 vụ.", "Từ đầu năm 2025 đến nay", "2025", None),
+        ("Trong giai đoạn 2018 - 2023, tỉnh có 30 vụ.", "giai đoạn 2018 - 2023", "2018", "2023"),
+        ("Từ năm 2021 đến nay, có 7 vụ.", "Từ năm 2021 đến nay", "2021", None),
+        ("Từ ngày 1/3 đến 15/3, công an ra quân.", "Từ ngày 1/3 đến 15/3", "2024-03-01", "2024-03-15"),
+        ("Từ ngày 1 đến 15/3, công an ra quân.", "Từ ngày 1 đến 15/3", "2024-03-01", "2024-03-15"),
+        ("Từ ngày 28/12/2022 đến 3/1/2023 có 2 vụ.", "Từ ngày 28/12/2022 đến 3/1/2023",
+         "2022-12-28", "2023-01-03"),
+        ("Từ tháng 10/2011 đến tháng 7/2012, chúng lừa 40 người.", "Từ tháng 10/2011 đến tháng 7/2012",
+         "2011-10", "2012-07"),
+        ("Trong tháng 8, tháng 9 và tháng 10/2023 có 3 vụ.", "Trong tháng 8, tháng 9 và tháng 10/2023",
+         "2023-08", "2023-10"),
+        ("Kể từ ngày 1/12/2020, công nhân nghỉ việc.", "Kể từ ngày 1/12/2020", "2020-12-01", None),
+        ("Tính đến ngày 30/6/2022, còn nợ 2 tỷ đồng.", "Tính đến ngày 30/6/2022", None, "2022-06-30"),
+        ("Tính đến hết tháng 11/2020, có 3 doanh nghiệp.", "Tính đến hết tháng 11/2020", None, "2020-11"),
+        ("Tính đến cuối năm 2023, có 3 doanh nghiệp.", "Tính đến cuối năm 2023", "2023", "2023"),
+        ("Sáng 8/5 và 9/5, công nhân ngừng việc.", "Sáng 8/5 và 9/5", "2024-05-08", "2024-05-09"),
+        ("Trong hai ngày 5 và 6/3 có mưa lớn.", "ngày 5 và 6/3", "2024-03-05", "2024-03-06"),
+        ("Chiều qua (19/5), xe bị lật.", "Chiều qua (19/5)", "2024-05-19", "2024-05-19"),
+        ("Trong 10 năm qua, có 9 vụ.", "10 năm qua", "2014", None),
+    ],
+)
+def test_forms(sentence: str, text: str, start: str | None, end: str | None) -> None:
+    m = _one(sentence, reference=REF)
+    assert (m.text, m.start_date, m.end_date) == (text, start, end)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "is_period"),
+    [
+        ("Sáng 12/3, công nhân đình công.", False),
+        ("Năm 2023, tỉnh có 2 vụ.", True),
+        ("Tháng 3/2019 có 2 vụ.", True),
+        ("Từ đầu năm đến nay có 5 vụ.", True),
+        ("Trong tháng, lực lượng ra quân 4 đợt.", True),
+        ("Thời gian qua, lực lượng ra quân 4 đợt.", True),
+    ],
+)
+def test_periods_are_marked(sentence: str, is_period: bool) -> None:
+    assert _one(sentence, reference=REF).is_period is is_period
+
+
+@pytest.mark.parametrize(
+    ("reference", "sentence", "start"),
+    [
+        (date(2019, 1, 5), "Ngày 28/12, công nhân ngừng việc.", "2018-12-28"),
+        (date(2019, 1, 5), "Ngày 2/1, công nhân ngừng việc.", "2019-01-02"),
+        (date(2019, 1, 5), "Ngày 20/2, công nhân ngừng việc.", "2019-02-20"),
+        (date(2019, 1, 5), "Tháng 11, công ty nợ lương.", "2018-11"),
+        (date(2024, 12, 30), "Sáng 29/12, tòa xét xử.", "2024-12-29"),
+    ],
+)
+def test_yearless_dates_take_the_year_around_the_reference(
+    reference: date, sentence: str, start: str
+) -> None:
+    assert _one(sentence, reference=reference).start_date == start
+
+
+def test_yearless_date_without_reference() -> None:
+    assert _one("Sáng 12/3, công nhân đình công.", default_year=2017).start_date == "2017-03-12"
+    bare = _one("Sáng 12/3, công nhân đình công.")
+    assert (bare.text, bare.start_date, bare.end_date) == ("Sáng 12/3", None, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("Hôm qua, công nhân đình công.", "2024-05-19", "2024-05-19"),
+        ("Hôm nay, công nhân trở lại làm việc.", "2024-05-20", "2024-05-20"),
+        ("Chiều qua, xảy ra tai nạn.", "2024-05-19", "2024-05-19"),
+        ("Tuần trước, công an bắt 2 đối tượng.", "2024-05-13", "2024-05-19"),
+        ("Tháng trước, xảy ra 3 vụ.", "2024-04", "2024-04"),
+        ("Năm ngoái, xảy ra 3 vụ.", "2023", "2023"),
+        ("Từ đầu năm đến nay có 5 vụ.", "2024", None),
+    ],
+)
+def test_relative_words_with_reference(sentence: str, start: str, end: str | None) -> None:
+    m = _one(sentence, reference=REF)
+    assert (m.start_date, m.end_date, m.relative) == (start, end, True)
+
+
+@pytest.mark.parametrize("sentence", ["Hôm qua, công nhân đình công.", "Tuần trước có 2 vụ.",
+                                      "Năm ngoái có 3 vụ."])
+def test_relative_words_without_reference_keep_the_text_only(sentence: str) -> None:
+    m = _one(sentence)
+    assert m.relative and m.start_date is None and m.end_date is None
+
+
+def test_same_day_refers_to_the_anchor() -> None:
+    m = _one("Khoảng 14 giờ cùng ngày, xe bốc cháy.", reference=REF, anchor=date(2024, 5, 18))
+    assert (m.text, m.start_date, m.anaphoric) == ("Khoảng 14 giờ cùng ngày", "2024-05-18", True)
+    assert _one("Khoảng 14 giờ cùng ngày, xe bốc cháy.", reference=REF).start_date is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Công ty có 1.500 công nhân.",
+        "Thực hiện Nghị định 100/2019/NĐ-CP về xử phạt.",
+        "Theo Quyết định số 12/3 của UBND tỉnh.",
+        "Đội chủ nhà thắng 2-1.",
+        "Rút ngắn 1/3 thời gian thi công.",
+        "Xử lý theo Bộ luật Hình sự năm 2015.",
+        "Ông A sinh năm 1990.",
+        "Giá tăng 1.2 lần.",
+        "Ngày 31/4 không tồn tại.",
+    ],
+)
+def test_not_dates(sentence: str) -> None:
+    assert find_times(sentence, REF) == []

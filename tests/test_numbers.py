@@ -1,0 +1,160 @@
+"""Numbers and counts: formats, words, qualifiers, units, money, and what is never a count."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.numbers import find_counts, parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2.600", 2600),
+        ("1,5", 1.5),
+        ("02", 2),
+        ("12.345.678", 12345678),
+        ("1.5", 1.5),
+        ("3.137,21", 3137.21),
+        ("hai", 2),
+        ("mười", 10),
+        ("mười lăm", 15),
+        ("hai mươi", 20),
+        ("hai mươi lăm", 25),
+        ("hai mươi mốt", 21),
+        ("ba mươi tư", 34),
+        ("một trăm linh năm", 105),
+        ("ba nghìn", 3000),
+        ("bốn ngàn", 4000),
+        ("hai tỷ năm trăm triệu", 2_500_000_000),
+        ("3 triệu", 3_000_000),
+        ("1,5 tỷ", 1_500_000_000),
+        ("2 tỷ 500 triệu", 2_500_000_000),
+        ("1,2 tỉ", 1_200_000_000),
+        ("một nghìn tỷ", 1_000_000_000_000),
+        ("một triệu rưỡi", 1_500_000),
+        ("nửa", 0.5),
+        ("một nửa", 0.5),
+        ("chục", 10),
+        ("vài chục", 20),
+        ("hàng trăm", 100),
+        ("hàng chục nghìn", 10000),
+    ],
+)
+def test_parse_number(text: str, value: float) -> None:
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["năm 2019", "công nhân", "hàng", "2 tỷ 500", "hai ba", ""])
+def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Chiều qua có khoảng 900 công nhân nghỉ việc.", [("khoảng 900 công nhân", 900, "people", "approx")]),
+        ("Toàn huyện ghi nhận 05 vụ, thu hút gần 3.400 lượt người tham gia.",
+         [("05 vụ", 5, "incidents", "exact"), ("gần 3.400 lượt người", 3400, "people", "approx")]),
+        ("Công an đã bắt giữ 03 đối tượng và khởi tố 12 bị can.",
+         [("03 đối tượng", 3, "suspects", "exact"), ("12 bị can", 12, "suspects", "exact")]),
+        ("Sáu bị cáo hầu tòa.", [("Sáu bị cáo", 6, "suspects", "exact")]),
+        ("Nhóm này đã lừa hơn 250 nạn nhân.", [("hơn 250 nạn nhân", 250, "victims", "at_least")]),
+        ("Vụ cháy làm 3 người chết và 4 người bị thương nhẹ.",
+         [("3 người chết", 3, "deaths", "exact"), ("4 người bị thương", 4, "injuries", "exact")]),
+        ("Vụ sập giàn giáo khiến 02 công nhân tử vong tại chỗ.",
+         [("02 công nhân tử vong", 2, "deaths", "exact")]),
+        ("Tai nạn làm chết 5 người tại chỗ.", [("5 người", 5, "deaths", "exact")]),
+        ("Vụ nổ khiến 7 người đang làm việc trong xưởng thiệt mạng.", [("7 người", 7, "deaths", "exact")]),
+        ("Lực lượng chức năng bắt được ba thanh niên.", [("ba thanh niên", 3, "suspects", "exact")]),
+        ("Có 12 doanh nghiệp và 3 cơ sở bị kiểm tra.",
+         [("12 doanh nghiệp", 12, "companies", "exact"), ("3 cơ sở", 3, "companies", "exact")]),
+        ("Đã tổ chức 41 buổi tuyên truyền và 2 hội nghị.",
+         [("41 buổi", 41, "sessions", "exact"), ("2 hội nghị", 2, "sessions", "exact")]),
+        ("Tổ công tác thực hiện 30 lượt tuần tra.", [("30 lượt tuần tra", 30, "sessions", "exact")]),
+        ("Hàng trăm công nhân tụ tập trước cổng.", [("Hàng trăm công nhân", 100, "people", "at_least")]),
+        ("Có hàng nghìn người lao động bị ảnh hưởng.",
+         [("hàng nghìn người lao động", 1000, "people", "at_least")]),
+        ("Có vài chục người đứng xem.", [("vài chục người", 20, "people", "at_least")]),
+        ("Công ty nợ lương trên 600 lao động.", [("trên 600 lao động", 600, "people", "at_least")]),
+        ("Ước tính khoảng 40 hộ kinh doanh bị ảnh hưởng.",
+         [("Ước tính khoảng 40 hộ kinh doanh", 40, "companies", "approx")]),
+        ("Dưới 50 người tham gia.", [("Dưới 50 người", 50, "people", "at_most")]),
+        ("Chưa đến 20 xe máy bị tạm giữ.", [("Chưa đến 20 xe máy", 20, "other", "at_most")]),
+        ("Tối đa 8 đợt ra quân.", [("Tối đa 8 đợt", 8, "sessions", "at_most")]),
+        ("Thu giữ 2,7 kg ma túy đá và 4 bánh heroin.",
+         [("2,7 kg", 2.7, "other", "exact"), ("4 bánh heroin", 4, "other", "exact")]),
+        ("Thu giữ hơn 120kg pháo nổ.", [("hơn 120kg", 120, "other", "at_least")]),
+        ("Tịch thu 3 khẩu súng và 14 viên đạn.",
+         [("3 khẩu súng", 3, "other", "exact"), ("14 viên đạn", 14, "other", "exact")]),
+        ("Bắt quả tang 04 (bốn) đối tượng.", [("04 (bốn) đối tượng", 4, "suspects", "exact")]),
+        ("Vụ cháy gây thiệt hại khoảng 2,5 tỷ.", [("khoảng 2,5 tỷ", 2_500_000_000, "money_vnd", "approx")]),
+        ("Tỉnh có dân số 2 triệu.", []),
+    ],
+)
+def test_find_counts(sentence: str, expected: list[tuple[str, float, str, str]]) -> None:
+    found = find_counts(sentence)
+    assert [(c.text, c.value, c.unit, c.qualifier) for c in found] == expected
+    for c in found:
+        assert sentence[c.start:c.end] == c.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Đối tượng chiếm đoạt 1,5 tỷ đồng.", 1_500_000_000),
+        ("Thiệt hại 300 triệu đồng.", 300_000_000),
+        ("Mỗi vé 20.000 đồng.", 20_000),
+        ("Tổng số tiền 2 tỷ 500 triệu đồng.", 2_500_000_000),
+        ("Anh ta lấy 450.000đ trong ví.", 450_000),
+        ("Khoản nợ hơn 1.200 tỉ đồng.", 1_200_000_000_000),
+        ("Bị lừa sáu trăm nghìn đồng.", 600_000),
+    ],
+)
+def test_money_is_converted_to_dong(sentence: str, value: float) -> None:
+    (count,) = find_counts(sentence)
+    assert (count.unit, count.value) == ("money_vnd", value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "per_unit"),
+    [
+        ("Mức lương 5 triệu đồng/tháng.", True),
+        ("Giá đất 4 triệu đồng/m2.", True),
+        ("Công ty trả 300.000 đồng mỗi ngày.", True),
+        ("Công ty còn nợ 5 triệu đồng tiền lương.", False),
+    ],
+)
+def test_rates_and_prices_are_flagged(sentence: str, per_unit: bool) -> None:
+    (count,) = find_counts(sentence)
+    assert count.per_unit is per_unit
+
+
+def test_noun_is_the_counted_noun_as_written() -> None:
+    found = find_counts("Có khoảng 2.100 lượt công nhân và 15 Doanh nghiệp.")
+    assert [c.noun for c in found] == ["lượt công nhân", "Doanh nghiệp"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sáng 12/3, công an có mặt.",
+        "Vụ việc xảy ra ngày 5-6-2019 tại huyện.",
+        "Năm 2023, tỉnh có 2 dự án.",
+        "Ông Nguyễn Văn A (SN 1990) trú tại xã.",
+        "Bị can (25 tuổi) khai nhận.",
+        "Tội danh theo Điều 134 Bộ luật Hình sự.",
+        "Áp dụng Nghị định 100/2019/NĐ-CP.",
+        "Xe ô tô biển số 51A-123.45 bị giữ.",
+        "Liên hệ số điện thoại 0912.345.678.",
+        "Nhà số 12 đường Trần Phú.",
+        "Đây là lần thứ 3 anh ta vi phạm.",
+        "Căn hộ rộng 25 - 30 m2.",
+        "Tỷ lệ 60% người lao động đồng ý.",
+        "Đội bóng thắng 2-1.",
+        "Anh ta lại vi phạm một lần nữa.",
+        "Lúc 8h, đoàn kiểm tra đến.",
+    ],
+)
+def test_never_counts(sentence: str) -> None:
+    assert find_counts(sentence) == []
