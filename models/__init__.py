@@ -1,1 +1,8 @@
-"""Learned components and their saved artifacts (one folder per trained model)."""
+"""Learned components and their saved artifacts (one folder per trained model).
+
+Importing this package registers the learned pipeline components by name.
+"""
+
+from models import sentence_types
+
+__all__ = ["sentence_types"]

@@ -18,6 +18,8 @@ from rich.progress import (
 from rich.table import Table
 
 from pipeline import __version__
+from pipeline.document import Problem
+from pipeline.evaluation import metric_lines
 
 if TYPE_CHECKING:
     from pipeline.batch import Summary
@@ -78,6 +80,87 @@ def extract(
     console.print(summary_table(summary))
 
 
+@app.command()
+def train(
+    files: Annotated[list[Path], typer.Argument(help="labelled records (spec format) and the articles they label")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="model folder to write, e.g. models/mine")],
+    folds: Annotated[int | None, typer.Option(help="cross-validation folds (default: learned.toml)")] = None,
+) -> None:
+    """Retrain the learned components on labelled articles; settings chosen by cross-validation."""
+    from models.training import train as train_model
+
+    missing = [str(p) for p in files if not p.exists()]
+    if missing:
+        _fail(f"no such file: {', '.join(missing)}")
+    try:
+        meta = train_model(files, output, folds=folds, on_progress=lambda m: console.print(f"[dim]{m}"))
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(f"[bold]model written to {output}[/bold] (trained on {meta['articles']} articles, "
+                  f"settings {meta['params']})")
+    console.print(f"cross-validated scores ({meta['cross_validation']['folds']} folds, no article scored "
+                  "by a model trained on it):")
+    typer.echo("\n".join(metric_lines(meta["cross_validation"]["metrics"])))
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="labelled records in the spec's format")],
+    articles: Annotated[Path, typer.Option(help="the labelled articles (JSONL with doc_id and text)")],
+    model: Annotated[str | None, typer.Option(help="model name under models/ or a model folder")] = None,
+    cv: Annotated[int, typer.Option(help="instead of a saved model, train and score in K folds")] = 0,
+    extra: Annotated[list[Path] | None, typer.Option(help="with --cv: more labelled records and articles to "
+                                                     "train on in every fold, never scored")] = None,
+    predictions: Annotated[Path | None, typer.Option(help="also write the predicted records here")] = None,
+    misses: Annotated[int, typer.Option(help="how many missed or spurious events to list")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Extract the labelled articles and score them as the official scorer does, with the detail to act on."""
+    import json
+
+    from pipeline.evaluation import load_jsonl, score
+
+    golds = {r["doc_id"]: r for r in load_jsonl(gold)}
+    if cv:
+        from models.training import Labelled, Stages, cross_validate, learned_config
+
+        config = learned_config()
+        params = {k: v for k, v in config["components"]["sentence_types"].items() if k != "file"}
+        scored = Labelled.read([gold, articles])
+        background = Labelled.read(extra) if extra else None
+        stages = Stages(config)
+        report, predicted = cross_validate(stages.prepare(scored.articles), scored.golds, stages, params, cv,
+                                           background=background and (stages.prepare(background.articles),
+                                                                      background.golds))
+    else:
+        from pipeline.extractor import Extractor
+        from pipeline.ingest import read_articles
+
+        extractor = Extractor.load(model)
+        predicted = {a.doc_id: extractor(a).to_json() for a in read_articles([articles])
+                     if not isinstance(a, Problem) and a.doc_id in golds}
+        report = score(golds, predicted)
+    if predictions:
+        with predictions.open("w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(predicted[d], ensure_ascii=False) + "\n" for d in golds if d in predicted)
+    if as_json:
+        typer.echo(json.dumps({"metrics": report.metrics, "per_label": report.per_label,
+                               "confusions": [[g, p, n] for (g, p), n in report.confusions.most_common()],
+                               "misses": report.misses}, ensure_ascii=False))
+        return
+    typer.echo("\n".join(metric_lines(report.metrics)))
+    labels = Table(title="per event type", title_justify="left")
+    for column in ("label", "P", "R", "F1", "tp", "fp", "fn"):
+        labels.add_column(column, justify="left" if column == "label" else "right")
+    for label, m in sorted(report.per_label.items(), key=lambda kv: kv[1]["f1"]):
+        labels.add_row(label, *(f"{m[k]:.2f}" for k in ("p", "r", "f1")), *(str(m[k]) for k in ("tp", "fp", "fn")))
+    console.print(labels)
+    console.print("[bold]confusions[/bold] (gold label -> predicted instead): " + ", ".join(
+        f"{g} -> {p} ({n})" for (g, p), n in report.confusions.most_common(12)))
+    for miss in report.misses[:misses]:
+        console.print(f"[yellow]{miss['what']}[/yellow] {miss['type']} in {miss['doc_id']}: {miss['sentence'][:200]}")
+
+
 def summary_table(summary: Summary) -> Table:
     table = Table(title="vnsec extract", show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -117,7 +200,8 @@ def _register_commands() -> None:
                 raise
             continue
         for name in names:
-            app.command(name)(getattr(commands, name))
+            if hasattr(commands, name):
+                app.command(name)(getattr(commands, name))
 
 
 _register_commands()

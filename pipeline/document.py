@@ -201,7 +201,7 @@ class Sentence:
     text: str
     tokens: Doc | None = None
     cues: list[Cue] = field(default_factory=list)
-    labels: dict[str, float] = field(default_factory=dict)  # event type -> score
+    labels: dict[str, float] = field(default_factory=dict)  # event type -> score; >= 1 states the event
 
 
 @dataclass(slots=True)

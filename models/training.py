@@ -1,0 +1,191 @@
+"""Training the learned components from labelled records, and measuring them honestly.
+
+Labelled records follow ../shared/spec/RECORDS.md; their articles come from separate
+files or from a `text` field in the records themselves. Every figure reported for a
+trained model comes from cross-validation: no article is scored by a model that saw it.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import platform
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+from sklearn.model_selection import KFold
+
+from models.sentence_types import SentenceTypeClassifier, SentenceTypes
+from pipeline import __version__
+from pipeline.document import Article, Document
+from pipeline.evaluation import Report, load_jsonl, score
+from pipeline.extractor import Extractor, to_record
+from pipeline.resources import data_path
+
+LEARNED = "sentence_types"
+Rec = dict[str, Any]
+
+
+@dataclass
+class Labelled:
+    """Labelled records and their articles, in a fixed order."""
+
+    articles: list[Article]
+    golds: list[Rec]
+    sources: list[dict[str, Any]]  # file, sha256, role, lines: what the model was trained on
+
+    @classmethod
+    def read(cls, paths: Sequence[str | Path]) -> Labelled:
+        """Files of labelled records and files of articles, told apart by their fields."""
+        golds: dict[str, Rec] = {}
+        texts: dict[str, Rec] = {}
+        sources = []
+        for path in map(Path, paths):
+            rows = load_jsonl(path)
+            is_labelled = bool(rows) and "relevant" in rows[0]
+            for row in rows:
+                if is_labelled:
+                    golds[row["doc_id"]] = row
+                if "text" in row:
+                    texts[row["doc_id"]] = row
+            sources.append({"file": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                            "role": "labels" if is_labelled else "articles", "lines": len(rows)})
+        missing = sorted(set(golds) - set(texts))
+        if missing:
+            raise ValueError(f"{len(missing)} labelled records have no article text (e.g. {missing[0]}); "
+                             "give the articles file too")
+        if not golds:
+            raise ValueError("no labelled records found (records with a 'relevant' field)")
+        ids = list(golds)
+        articles = [Article(doc_id=i, text=texts[i]["text"], title=texts[i].get("title"),
+                            published=texts[i].get("published"), source=texts[i].get("source")) for i in ids]
+        return cls(articles, [golds[i] for i in ids], sources)
+
+
+def learned_config() -> dict[str, Any]:
+    with data_path("config", "learned.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+class Stages:
+    """The learned pipeline cut around its learned component: the costly stages before it run
+    once per article, the ones after it once per trial on a copy."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        names = config["pipeline"]["components"]
+        cut = names.index(LEARNED)
+        rules = Extractor.from_config({"pipeline": {"components": names[:cut] + names[cut + 1:]},
+                                       "components": config.get("components", {})})
+        self.before = Extractor(name="before", components=rules.components[:cut], version=rules.version)
+        self.after = rules.components[cut:]
+        self.version = rules.version
+
+    def prepare(self, articles: Sequence[Article]) -> list[Document]:
+        return [self.before.document(article) for article in articles]
+
+    def finish(self, doc: Document, typer: SentenceTypes) -> Rec:
+        fresh = _fork(doc)
+        for _, step in [(LEARNED, typer), *self.after]:
+            fresh = step(fresh)
+        return to_record(fresh, self.version).to_json()
+
+
+def _fork(doc: Document) -> Document:
+    """A copy that later stages may annotate, sharing the costly parts (tokens, mentions)."""
+    fresh = copy.copy(doc)
+    fresh.sentences = [copy.copy(s) for s in doc.sentences]
+    for sentence in fresh.sentences:
+        sentence.labels = dict(sentence.labels)
+    fresh.events = []
+    return fresh
+
+
+def cross_validate(docs: list[Document], golds: list[Rec], stages: Stages, params: dict[str, Any],
+                   folds: int = 5, seed: int = 0,
+                   background: tuple[list[Document], list[Rec]] | None = None) -> tuple[Report, dict[str, Rec]]:
+    """Out-of-fold predictions for every article, and their scores; `background` articles are
+    added to every training fold and never scored."""
+    predicted: dict[str, Rec] = {}
+    extra_docs, extra_golds = background or ([], [])
+    splitter = KFold(n_splits=min(folds, len(docs)), shuffle=True, random_state=seed)
+    for train, test in splitter.split(docs):
+        estimator = SentenceTypeClassifier(**params).fit([docs[i] for i in train] + extra_docs,
+                                                         [golds[i] for i in train] + extra_golds)
+        typer = SentenceTypes(estimator)
+        for i in test:
+            predicted[docs[i].article.doc_id] = stages.finish(docs[i], typer)
+    gold = {g["doc_id"]: g for g in golds}
+    return score(gold, predicted), predicted
+
+
+def objective(report: Report) -> float:
+    """What model selection maximises: event types, relevance and counts together."""
+    m = report.metrics
+    return m["event_types"]["f1"] + m["event_types_macro_f1"] + m["relevance"]["f1"] + m["counts"]["f1"]
+
+
+def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None,
+          on_progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Train, select settings by cross-validation, refit on everything, save a model folder."""
+    say = on_progress or (lambda message: None)
+    config = learned_config()
+    search = config.pop("training", {})
+    folds = folds or search.get("folds", 5)
+    labelled = Labelled.read(paths)
+    stages = Stages(config)
+    say(f"preparing {len(labelled.articles)} labelled articles")
+    docs = stages.prepare(labelled.articles)
+    defaults = {k: v for k, v in config["components"][LEARNED].items() if k != "file"}
+    grid = [dict(defaults, C=c, threshold=t) for c, t in product(search.get("C", [defaults["C"]]),
+                                                                   search.get("threshold", [defaults["threshold"]]))]
+    trials = []
+    for params in grid:
+        report, _ = cross_validate(docs, labelled.golds, stages, params, folds)
+        trials.append({"params": params, "objective": round(objective(report), 4), "metrics": report.metrics})
+        say(f"C={params['C']} threshold={params['threshold']}: objective {objective(report):.3f}")
+    best = max(trials, key=lambda t: t["objective"])
+    estimator = SentenceTypeClassifier(**best["params"]).fit(docs, labelled.golds)
+
+    output.mkdir(parents=True, exist_ok=True)
+    estimator.save(output / "sentence_types.skops")
+    config["components"][LEARNED].update(best["params"])
+    config["pipeline"]["name"] = output.name
+    (output / "config.toml").write_text(_toml(config), encoding="utf-8")
+    meta = {
+        "name": output.name,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "trained_on": labelled.sources,
+        "articles": len(docs),
+        "params": best["params"],
+        "cross_validation": {"folds": folds, "metrics": best["metrics"], "trials": trials},
+        "versions": {"python": platform.python_version(), "vnsec": __version__,
+                     **{lib: version(lib) for lib in ("scikit-learn", "skops", "underthesea", "spacy", "numpy")}},
+    }
+    (output / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return meta
+
+
+def _toml(config: dict[str, Any]) -> str:
+    """TOML for the plain tables and values a pipeline config holds."""
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return json.dumps(v, ensure_ascii=False)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return repr(v)
+
+    lines = ["# Written by `vnsec train`; see meta.json for what it was trained on and how it scored.", ""]
+    lines += ["[pipeline]"] + [f"{k} = {value(v)}" for k, v in config["pipeline"].items()] + [""]
+    for name, settings in config.get("components", {}).items():
+        lines += [f"[components.{name}]"] + [f"{k} = {value(v)}" for k, v in settings.items()] + [""]
+    return "\n".join(lines)
+
