@@ -38,6 +38,8 @@ _FIELDS = {
     "source": ("source",),
 }
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
+# set by `vnsec crawl` on each response record: "article", or a page that only lists articles
+CRAWL_KIND = "WARC-Vnsec-Kind"
 
 
 def open_bytes(path: Path) -> IO[bytes]:
@@ -127,6 +129,8 @@ def _html_payload(record: Any) -> tuple[bytes, str | None] | None:
     """Body and declared charset of a successful HTML response; None for any other record."""
     http = record.http_headers
     if record.rec_type != "response" or not http or http.get_statuscode() != "200":
+        return None
+    if record.rec_headers.get_header(CRAWL_KIND, "article") != "article":  # a listing page, a feed, robots.txt
         return None
     content_type = http.get_header("Content-Type") or ""
     if "html" not in content_type.lower():
