@@ -54,10 +54,10 @@ def read_jsonl(path: Path) -> Iterator[Record]:
                 yield Record.from_json(json.loads(line))
 
 
-def table_paths(path: Path) -> dict[str, Path]:
-    """OUT.parquet holds the articles; events and counts go to OUT-events.parquet and OUT-counts.parquet."""
+def table_paths(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, Path]:
+    """OUT.parquet holds the first table (articles); the others (events, counts) go to OUT-events.parquet ..."""
     stem, suffix = path.name[: -len(path.suffix)], path.suffix
-    return {t: path if t == "articles" else path.with_name(f"{stem}-{t}{suffix}") for t in TABLES}
+    return {t: path if t == tables[0] else path.with_name(f"{stem}-{t}{suffix}") for t in tables}
 
 
 Sink = Callable[[pa.Table], None]
