@@ -24,18 +24,24 @@ def background_cues(path: str) -> re.Pattern[str]:
 
 @component("counts")
 class EventCounts:
-    def __init__(self, background_lexicon: str = "lexicons/background_cues.tsv") -> None:
+    def __init__(self, background_lexicon: str = "lexicons/background_cues.tsv",
+                 single_units_skipped: tuple[str, ...] = ()) -> None:
         self.background = background_cues(background_lexicon)
+        # "một vụ", "một người" in a single incident restate the event rather than count it
+        self.single_units_skipped = frozenset(single_units_skipped)
 
     def __call__(self, doc: Document) -> Document:
+        seen: dict[tuple[str, str], set[tuple[str, float]]] = {}  # a figure counts once per type and kind
         for event in doc.events:
             sentence = doc.sentences[event.sentence]
-            seen: set[tuple[str, float]] = set()
+            seen_here = seen.setdefault((event.type, event.kind), set())
             for found in mentions.counts(doc, sentence):
                 before = sentence.text[max(0, found.start - 30):found.start].lower()
-                if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen:
+                if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here:
                     continue
-                seen.add((found.unit, found.value))
+                if event.kind == "incident" and found.value == 1 and found.unit in self.single_units_skipped:
+                    continue
+                seen_here.add((found.unit, found.value))
                 text, start, end = doc.span(sentence.start + found.start, sentence.start + found.end)
                 event.counts.append(Count(value=found.value, unit=found.unit, qualifier=found.qualifier,
                                           text=text, start=start, end=end))

@@ -46,16 +46,30 @@ class EventBuilder:
             for label in typed_labels(sentence.labels, self.threshold):
                 groups.setdefault((label, self.kind(doc, sentence)), []).append(sentence)
         for (label, kind), sentences in groups.items():
-            evidence = self.evidence(doc, sentences)
-            text, start, end = doc.span(evidence.start, evidence.end)
-            confidence = min(1.0, evidence.labels.get(label, 0.0))
-            doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
-                                    sentence=evidence.index, confidence=confidence))
+            for sentence in self.distinct(doc, sentences, label):
+                text, start, end = doc.span(sentence.start, sentence.end)
+                doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
+                                        sentence=sentence.index, confidence=min(1.0, sentence.labels[label])))
         doc.events.sort(key=lambda e: (e.start, e.type))
         return doc
 
+    def distinct(self, doc: Document, sentences: list[Sentence], label: str) -> list[Sentence]:
+        """The group's evidence sentence, and any other that brings numbers of its own: a
+        retelling adds nothing, a sentence with new counts tells another occurrence or figure."""
+        chosen = [self.evidence(doc, sentences, label)]
+        known = {(c.unit, c.value) for c in mentions.counts(doc, chosen[0])}
+        for sentence in sentences:
+            if sentence.index == 0 or sentence is chosen[0]:
+                continue
+            new = {(c.unit, c.value) for c in mentions.counts(doc, sentence) if not c.per_unit} - known
+            if new:
+                chosen.append(sentence)
+                known |= new
+        return chosen
+
     @staticmethod
-    def evidence(doc: Document, sentences: list[Sentence]) -> Sentence:
-        """The title restates the story, so a body sentence is preferred, one with a count first."""
+    def evidence(doc: Document, sentences: list[Sentence], label: str) -> Sentence:
+        """The surest sentence; the title restates the story, so a body sentence is preferred,
+        and among equals one with a count, then the first."""
         body = [s for s in sentences if s.index > 0] or sentences
-        return next((s for s in body if mentions.counts(doc, s)), body[0])
+        return max(body, key=lambda s: (min(s.labels[label], 2.0), bool(mentions.counts(doc, s)), -s.index))

@@ -1,0 +1,74 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.evaluation import load_jsonl, score
+from pipeline.extractor import Extractor
+from pipeline.ingest import read_articles
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
+SCORER = GOLD.parent / "eval" / "score.py"
+pytestmark = pytest.mark.skipif(not GOLD.exists(), reason="needs ../shared/gold beside the project")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    model = tmp_path_factory.mktemp("models") / "labour"
+    result = CliRunner().invoke(app, ["train", str(GOLD / "labor-dev.jsonl"), str(GOLD / "labor-dev-articles.jsonl"),
+                                      "-o", str(model), "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    return model
+
+
+def test_trained_model_records_what_it_learned_from(trained: Path) -> None:
+    meta = json.loads((trained / "meta.json").read_text())
+    assert {s["role"] for s in meta["trained_on"]} == {"labels", "articles"}
+    assert all(len(s["sha256"]) == 64 for s in meta["trained_on"])
+    assert meta["articles"] == 30
+    assert meta["cross_validation"]["folds"] == 3
+    assert 0 < meta["cross_validation"]["metrics"]["relevance"]["f1"] <= 1
+    assert {"scikit-learn", "skops", "underthesea"} <= set(meta["versions"])
+
+
+def test_reloaded_model_predicts_the_same_and_evaluate_agrees(trained: Path, tmp_path: Path) -> None:
+    articles = [a for a in read_articles([GOLD / "labor-dev-articles.jsonl"])]
+    first = [Extractor.load(trained)(a).to_json() for a in articles]
+    again = [Extractor.load(str(trained))(a).to_json() for a in articles]
+    assert first == again
+    assert Extractor.load(trained).name == "labour"
+
+    predictions = tmp_path / "pred.jsonl"
+    result = CliRunner().invoke(app, ["evaluate", str(GOLD / "labor-dev.jsonl"), "--articles",
+                                      str(GOLD / "labor-dev-articles.jsonl"), "--model", str(trained),
+                                      "--predictions", str(predictions), "--json"])
+    assert result.exit_code == 0, result.output
+    assert load_jsonl(predictions) == first
+    report = json.loads(result.output)
+    assert set(report) == {"metrics", "per_label", "confusions", "misses"}
+
+
+def test_metrics_are_the_official_scorers(trained: Path, tmp_path: Path) -> None:
+    """Our evaluate must report exactly what ../shared/eval/score.py reports."""
+    extractor = Extractor.load()
+    predictions = tmp_path / "pred.jsonl"
+    with predictions.open("w", encoding="utf-8") as fh:
+        for article in read_articles([GOLD / "dev-articles.jsonl"]):
+            fh.write(json.dumps(extractor(article).to_json(), ensure_ascii=False) + "\n")
+    official = json.loads(subprocess.run([sys.executable, str(SCORER), str(GOLD / "dev.jsonl"), str(predictions),
+                                          "--json"], capture_output=True, text=True, check=True).stdout)
+    ours = score({r["doc_id"]: r for r in load_jsonl(GOLD / "dev.jsonl")},
+                 {r["doc_id"]: r for r in load_jsonl(predictions)})
+    for key, value in ours.metrics.items():
+        assert official[key] == value, key
+    assert official["per_label_f1"] == {label: m["f1"] for label, m in ours.per_label.items()}
+
+
+def test_training_refuses_records_without_their_articles(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["train", str(GOLD / "labor-dev.jsonl"), "-o", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "no article text" in result.output
