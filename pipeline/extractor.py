@@ -84,9 +84,8 @@ class Extractor:
             if "model_dir" in inspect.signature(factory).parameters:
                 options["model_dir"] = folder
             built.append((name, factory(**options)))
-        digest = hashlib.sha1(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:8]
         name = config["pipeline"].get("name", "rules")
-        return cls(name=name, components=built, version=f"vnsec {__version__}/{name}@{digest}")
+        return cls(name=name, components=built, version=f"vnsec {__version__}/{name}@{fingerprint(config, folder)}")
 
     @property
     def component_names(self) -> list[str]:
@@ -104,6 +103,19 @@ class Extractor:
     def pipe(self, articles: Iterable[Article]) -> Iterator[Record]:
         for article in articles:
             yield self(article)
+
+
+def fingerprint(config: dict[str, Any], folder: Path | None) -> str:
+    """A digest of everything that decides the output: the settings, the knowledge under
+    data/ (lexicons, gazetteer, taxonomy) and the model's learned artifacts."""
+    digest = hashlib.sha1(json.dumps(config, sort_keys=True, default=str).encode())
+    files = [p for sub in ("lexicons", "gazetteer", "taxonomy") for p in sorted(data_path(sub).glob("*.tsv"))]
+    if folder is not None and folder != data_path("config"):
+        files += sorted(folder.glob("*.skops"))
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def to_record(doc: Document, version: str) -> Record:

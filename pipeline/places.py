@@ -70,6 +70,7 @@ class PlaceMention:
     district: str | None = None  # as written, without the unit word
     commune: str | None = None
     foreign: bool = False
+    ward_2025: bool = False  # named as a ward of the 2025 map: the text postdates the merger
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,7 @@ class _Cand:
     district: str | None = None
     commune: str | None = None
     unit: str = ""
+    ward_2025: bool = False  # a ward of the post-merger map, not an old commune
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,7 @@ class Gazetteer:
             communes[_canon(name).casefold()].add(_Cand(r["province_code"], district, name, r["unit"]))
             if r["ward_2025"]:  # post-merger articles name the new wards
                 ward = normalise_str(r["ward_2025"])
-                cand = _Cand(r["province_code"], None, ward, r["ward_2025_unit"])
+                cand = _Cand(r["province_code"], None, ward, r["ward_2025_unit"], ward_2025=True)
                 communes[_canon(ward).casefold()].add(cand)
         self._districts = {k: sorted(v, key=_order) for k, v in districts.items()}
         self._districts_loose = _loosen(self._districts)
@@ -428,7 +430,9 @@ class Gazetteer:
 
         scores = [score(c) for c in r.cands]
         best = max(scores)
-        top = [c for c, s in zip(r.cands, scores, strict=True) if s == best]
+        # an old commune before a new ward of the same name: only a name that exists solely on
+        # the 2025 map tells that the text was written after the merger
+        top = sorted((c for c, s in zip(r.cands, scores, strict=True) if s == best), key=lambda c: c.ward_2025)
         if len({c.province for c in top}) != 1:
             return None
         if not any(best[:3]) and (r.numbered or not (len({c.province for c in r.cands}) == 1
@@ -449,6 +453,7 @@ class Gazetteer:
             pm.district = c.district
         if c is not None:
             pm.province, pm.province_code = self._pre[c.province].short, c.province
+            pm.ward_2025 = c.ward_2025
         return pm
 
 

@@ -19,26 +19,35 @@ from pipeline.resources import read_tsv
 
 
 @cache
-def aggregate_cues(path: str) -> tuple[re.Pattern[str], frozenset[str]]:
+def aggregate_cues(path: str) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     rows = list(read_tsv(path))
     cues = sorted((normalise_str(r["cue"]).lower() for r in rows), key=len, reverse=True)
-    strong = frozenset(normalise_str(r["cue"]).lower() for r in rows if r["strength"] == "strong")
-    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, cues))})(?!\w)"), strong
+    by_strength = {level: frozenset(normalise_str(r["cue"]).lower() for r in rows if r["strength"] == level)
+                   for level in ("strong", "weak", "none")}
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, cues))})(?!\w)"), by_strength
 
 
 @component("events")
 class EventBuilder:
-    def __init__(self, threshold: float = 1.0, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv") -> None:
+    def __init__(self, threshold: float = 1.0, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv",
+                 occurrence_units: tuple[str, ...] = ("incidents", "sessions")) -> None:
         self.threshold = threshold
-        self.aggregate, self.strong = aggregate_cues(aggregate_lexicon)
+        self.aggregate, strengths = aggregate_cues(aggregate_lexicon)
+        self.strong, self.masks = strengths["strong"], strengths["none"]
+        self.occurrence_units = frozenset(occurrence_units)
 
     def kind(self, doc: Document, sentence: Sentence) -> str:
-        cues = {m.group() for m in self.aggregate.finditer(sentence.text.lower())}
+        """A statistic sums occurrences: it names a period or a scope ("toàn tỉnh") and counts
+        several things, or it counts several incidents or sessions outright."""
+        cues = {m.group() for m in self.aggregate.finditer(sentence.text.lower())} - self.masks
         if cues & self.strong:
             return "aggregate"
-        several = any(c.unit == "incidents" and c.value >= 2 for c in mentions.counts(doc, sentence))
+        counts = [c for c in mentions.counts(doc, sentence) if not c.per_unit and c.value >= 2]
+        if any(c.unit in self.occurrence_units for c in counts):
+            return "aggregate"
         period = any(t.is_period for t in mentions.times(doc, sentence))
-        return "aggregate" if several and (cues or period) else "incident"
+        plural = any(c.unit != "money_vnd" for c in counts)
+        return "aggregate" if plural and (cues or period) else "incident"
 
     def __call__(self, doc: Document) -> Document:
         groups: dict[tuple[str, str], list[Sentence]] = {}

@@ -8,7 +8,7 @@ from collections import Counter
 from pipeline.document import Document, Event, Location
 from pipeline.extract import mentions
 from pipeline.extractor import component
-from pipeline.places import Gazetteer, PlaceMention
+from pipeline.places import MERGER_DATE, Gazetteer, PlaceMention
 
 
 @component("location")
@@ -31,30 +31,47 @@ class EventLocation:
         # the province the article is about: most named, the title counting double; an
         # article that names places abroad and none at home tells of events abroad
         main = votes.most_common(1)[0][0] if votes else None
+        written = doc.article.published or (MERGER_DATE if self.uses_2025_units(doc) else None)
         for event in doc.events:
-            event.location = self.locate(doc, event, main)
+            event.location = self.locate(doc, event, main, written)
             if main is None and abroad and event.location.province is None:
                 event.location.foreign = True
         return doc
 
-    def locate(self, doc: Document, event: Event, main: str | None) -> Location:
+    def uses_2025_units(self, doc: Document) -> bool:
+        """An undated article written after the merger gives itself away: it names a ward that
+        exists only on the 2025 map, or places an old commune or district in the new province
+        it joined ("xã Hàm Thắng, tỉnh Lâm Đồng")."""
+        for sentence in doc.sentences:
+            found = mentions.places(doc, sentence)
+            if any(p.ward_2025 for p in found):
+                return True
+            named = {p.province for p in found if p.level == "province" and p.province}
+            for place in found:
+                if place.level in ("district", "commune") and place.province:
+                    new = self.gazetteer.to_2025(place.province)[0]
+                    if any(p != place.province and self.gazetteer.to_2025(p)[0] == new == p for p in named):
+                        return True
+        return False
+
+    def locate(self, doc: Document, event: Event, main: str | None, written: str | None) -> Location:
         first = max(0, event.sentence - self.lookback)
         for sentence in reversed(doc.sentences[first:event.sentence + 1]):
             found = mentions.places(doc, sentence)
             domestic = [p for p in found if p.province and not p.foreign]
             if domestic:
-                return self.location(doc, sentence.start, domestic)
+                return self.location(doc, sentence.start, domestic, written)
             if any(p.foreign for p in found) and sentence.index == event.sentence:
                 foreign = next(p for p in found if p.foreign)
                 text, start, end = doc.span(sentence.start + foreign.start, sentence.start + foreign.end)
                 return Location(text=text, foreign=True, start=start, end=end)
-        return self.named(main, doc.article.published) if main else Location()
+        return self.named(main, written) if main else Location()
 
-    def location(self, doc: Document, offset: int, found: list[PlaceMention]) -> Location:
+    def location(self, doc: Document, offset: int, found: list[PlaceMention], written: str | None) -> Location:
         """The most precise mention names the place; its province comes from any of them."""
         best = min(found, key=lambda p: {"commune": 0, "district": 1, "zone": 2}.get(p.level, 3))
         text, start, end = doc.span(offset + best.start, offset + best.end)
-        location = self.named(best.province, doc.article.published)
+        location = self.named(best.province, written)
         location.text, location.start, location.end = text, start, end
         location.district = best.district or next((p.district for p in found if p.district), None)
         location.commune = best.commune
