@@ -8,13 +8,17 @@ contexts across all 25 event types.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pipeline.document import Document, Sentence
 from pipeline.extract import mentions
 from pipeline.extract.cues import whole_word_cues
+from pipeline.normalise import normalise_str
+from pipeline.resources import read_tsv
 
 Features = dict[str, Any]
 
@@ -67,6 +71,9 @@ def candidates(doc: Document) -> list[tuple[Candidate, Features]]:
             features[f"label={label}"] = 1
             for cue in mine:
                 features[f"cue={label}|{cue.phrase}"] = 1
+                for kind in cue_context(sentence.text[max(0, cue.start - 40):cue.start]):
+                    features[f"before={kind}"] = 1
+                    features[f"{label}|before={kind}"] = 1
             weight = sum(c.weight for c in mine)
             features["cue_weight"] = min(weight, 2.0)
             features[f"{label}|weak_only"] = int(weight < 1)
@@ -76,6 +83,19 @@ def candidates(doc: Document) -> list[tuple[Candidate, Features]]:
                 features[f"{label}|with={other}"] = 1
             out.append((Candidate(sentence.index, label), features))
     return out
+
+
+@cache
+def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    kinds = {normalise_str(r["phrase"]).lower(): r["kind"] for r in read_tsv("lexicons", "cue_context.tsv")}
+    alternation = "|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), kinds
+
+
+def cue_context(before: str) -> set[str]:
+    """Kinds of context words in the few words before a cue (see data/lexicons/cue_context.tsv)."""
+    pattern, kinds = _context_pattern()
+    return {kinds[m.group()] for m in pattern.finditer(before.lower())}
 
 
 def sentence_features(doc: Document, sentence: Sentence) -> Features:

@@ -29,12 +29,13 @@ class EventLocation:
                 elif place.province:
                     votes[place.province] += 2 if sentence.index == 0 else 1
         # the province the article is about: most named, the title counting double; an
-        # article that names places abroad and none at home tells of events abroad
+        # article that names more places abroad than at home tells of events abroad
         main = votes.most_common(1)[0][0] if votes else None
         written = doc.article.published or (MERGER_DATE if self.uses_2025_units(doc) else None)
+        mostly_abroad = abroad > sum(votes.values())
         for event in doc.events:
-            event.location = self.locate(doc, event, main, written)
-            if main is None and abroad and event.location.province is None:
+            event.location = self.locate(doc, event, main, written, mostly_abroad)
+            if mostly_abroad and event.location.province is None:
                 event.location.foreign = True
         return doc
 
@@ -54,18 +55,21 @@ class EventLocation:
                         return True
         return False
 
-    def locate(self, doc: Document, event: Event, main: str | None, written: str | None) -> Location:
+    def locate(self, doc: Document, event: Event, main: str | None, written: str | None,
+               mostly_abroad: bool) -> Location:
+        """The nearest place named at or before the event's sentence; a place abroad counts
+        there only in the event's own sentence, or in an article mostly about abroad."""
         first = max(0, event.sentence - self.lookback)
         for sentence in reversed(doc.sentences[first:event.sentence + 1]):
             found = mentions.places(doc, sentence)
             domestic = [p for p in found if p.province and not p.foreign]
             if domestic:
                 return self.location(doc, sentence.start, domestic, written)
-            if any(p.foreign for p in found) and sentence.index == event.sentence:
+            if any(p.foreign for p in found) and (sentence.index == event.sentence or mostly_abroad):
                 foreign = next(p for p in found if p.foreign)
                 text, start, end = doc.span(sentence.start + foreign.start, sentence.start + foreign.end)
                 return Location(text=text, foreign=True, start=start, end=end)
-        return self.named(main, written) if main else Location()
+        return self.named(main, written) if main and not mostly_abroad else Location()
 
     def location(self, doc: Document, offset: int, found: list[PlaceMention], written: str | None) -> Location:
         """The most precise mention names the place; its province comes from any of them."""

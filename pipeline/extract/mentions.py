@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from pipeline.document import Document, Sentence
@@ -40,4 +41,8 @@ def times(doc: Document, sentence: Sentence) -> list[TimeMention]:
 
 
 def places(doc: Document, sentence: Sentence) -> list[PlaceMention]:
-    return doc.memo(f"places:{sentence.index}", lambda: Gazetteer.load().find(sentence.text))
+    """A sentence's places, found over the whole article so that a name shared by several
+    provinces is resolved by the others the article names (offsets in the sentence)."""
+    found = doc.memo("places", lambda: Gazetteer.load().find(doc.text.text))
+    return [replace(p, start=p.start - sentence.start, end=p.end - sentence.start)
+            for p in found if sentence.start <= p.start and p.end <= sentence.end]
