@@ -63,18 +63,27 @@ class EventBuilder:
         return doc
 
     def distinct(self, doc: Document, sentences: list[Sentence], label: str) -> list[Sentence]:
-        """The group's evidence sentence, and any other that brings numbers of its own: a
-        retelling adds nothing, a sentence with new counts tells another occurrence or figure."""
+        """The group's evidence sentence, and any other that tells something of its own: new
+        figures, another day, another district or commune. A retelling adds none of these."""
         chosen = [self.evidence(doc, sentences, label)]
-        known = {(c.unit, c.value) for c in mentions.counts(doc, chosen[0])}
+        known = self.particulars(doc, chosen[0])
         for sentence in sentences:
             if sentence.index == 0 or sentence is chosen[0]:
                 continue
-            new = {(c.unit, c.value) for c in mentions.counts(doc, sentence) if not c.per_unit} - known
+            new = self.particulars(doc, sentence) - known
             if new:
                 chosen.append(sentence)
                 known |= new
         return chosen
+
+    @staticmethod
+    def particulars(doc: Document, sentence: Sentence) -> set[tuple[str, object]]:
+        found: set[tuple[str, object]] = {(c.unit, c.value) for c in mentions.counts(doc, sentence) if not c.per_unit}
+        found |= {("day", t.start_date) for t in mentions.times(doc, sentence) if t.start_date and not t.is_period
+                  and len(t.start_date) == 10}
+        found |= {("place", p.commune or p.district) for p in mentions.places(doc, sentence)
+                  if p.level in ("district", "commune") and not p.foreign}
+        return found
 
     @staticmethod
     def evidence(doc: Document, sentences: list[Sentence], label: str) -> Sentence:
