@@ -86,7 +86,7 @@ def run(
     started = time.perf_counter()
     checkpoint = Checkpoint(output.with_name(output.name + ".partial"), shard_size)
     extractor = Extractor.load(model)
-    checkpoint.open(_manifest(inputs, extractor.version, max_chars), resume=resume)
+    checkpoint.open(manifest(inputs, extractor.version, max_chars), resume=resume)
     summary = Summary(resumed=len(checkpoint.done))
     advance = on_progress or (lambda n: None)
 
@@ -142,7 +142,7 @@ def run(
     return summary
 
 
-def _manifest(inputs: Sequence[str | Path], extractor: str, max_chars: int) -> dict[str, Any]:
+def manifest(inputs: Sequence[str | Path], extractor: str, max_chars: int) -> dict[str, Any]:
     """What makes a resumed run the same run: the inputs as they were, the extractor, the limits."""
     files = []
     for path in map(Path, inputs):
@@ -150,6 +150,22 @@ def _manifest(inputs: Sequence[str | Path], extractor: str, max_chars: int) -> d
         files.append([str(path.resolve()), stat.st_size if stat and path.is_file() else None,
                       int(stat.st_mtime) if stat else None])
     return {"inputs": files, "extractor": extractor, "max_chars": max_chars}
+
+
+def claim_folder(folder: Path, manifest: dict[str, Any], *, resume: bool) -> bool:
+    """Make `folder` the work folder of the run `manifest` describes; True if it continues an earlier one."""
+    manifest_file = folder / "run.json"
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+        return False
+    if not resume:
+        raise RunConflict(f"{folder} holds the checkpoints of an unfinished run: "
+                          "add --resume to continue it, or delete the folder to start over")
+    previous = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else None
+    if previous != manifest:
+        raise RunConflict(f"{folder} belongs to a run with other inputs, extractor or limits; delete it to start over")
+    return True
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -169,10 +185,15 @@ def _init_worker(model: str | Path | None) -> None:
 
 def _extract_chunk(chunk: list[Item]) -> list[Outcome]:
     assert _EXTRACTOR is not None
+    return extract_items(_EXTRACTOR, chunk)
+
+
+def extract_items(extractor: Extractor, items: Iterable[Item]) -> list[Outcome]:
+    """Records, or a problem for each article the extractor fails on; shared by every engine."""
     outcomes: list[Outcome] = []
-    for seq, article in chunk:
+    for seq, article in items:
         try:
-            outcomes.append((seq, {"record": _EXTRACTOR(article).to_json()}))
+            outcomes.append((seq, {"record": extractor(article).to_json()}))
         except Exception as exc:  # one article's failure must not stop the batch
             problem = Problem(article.origin, f"extraction failed: {type(exc).__name__}: {exc}", article.doc_id)
             outcomes.append((seq, {"problem": problem.to_json()}))
@@ -192,24 +213,13 @@ class Checkpoint:
         self._problems: IO[str] | None = None
 
     def open(self, manifest: dict[str, Any], *, resume: bool) -> None:
-        manifest_file = self.folder / "run.json"
-        if self.folder.exists():
-            if not resume:
-                raise RunConflict(f"{self.folder} holds the checkpoints of an unfinished run: "
-                                  "add --resume to continue it, or delete the folder to start over")
-            previous = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else None
-            if previous != manifest:
-                raise RunConflict(f"{self.folder} belongs to a run with other inputs, extractor or limits; "
-                                  "delete it to start over")
+        if claim_folder(self.folder, manifest, resume=resume):
             for stale in self.folder.glob("*.tmp"):
                 stale.unlink()
             shards = self._shards()
             self._next_shard = len(shards)
             self.done = {json.loads(line)["seq"] for shard in shards for line in shard.open(encoding="utf-8")}
             self.done |= {p["seq"] for p in self._read_problems()}
-        else:
-            self.folder.mkdir(parents=True)
-            manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
         self._problems = (self.folder / "problems.jsonl").open("a", encoding="utf-8")
 
     def add(self, seq: int, outcome: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -17,9 +17,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
+import scrapers.cli
 from pipeline import __version__
 from pipeline.document import Problem
 from pipeline.evaluation import metric_lines
+from pipeline.findings import cli as findings_cli
 
 if TYPE_CHECKING:
     from pipeline.batch import Summary
@@ -52,6 +54,10 @@ def extract(
     model: Annotated[str | None, typer.Option(help="model name under models/ or a model folder")] = None,
     max_chars: Annotated[int, typer.Option(help="longer articles are reported, not extracted")] = 2_000_000,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+    engine: Annotated[Literal["local", "dask"], typer.Option(help="dask: on a Dask cluster, into a partitioned "
+                                                             "Parquet folder OUT.parquet")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="with --engine dask: the scheduler, e.g. tcp://host:8786 "
+                                                  "(default: a local cluster of --workers processes)")] = None,
 ) -> None:
     """Extract one event record per article."""
     from pipeline import batch
@@ -60,6 +66,8 @@ def extract(
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         _fail(f"no such input: {', '.join(missing)}")
+    if scheduler and engine != "dask":
+        _fail("--scheduler goes with --engine dask")
     columns = (TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("[cyan]{task.fields[rate]}"),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=console, disable=not progress, transient=False) as bar:
@@ -71,8 +79,14 @@ def extract(
             bar.update(task, rate=f"{speed:,.1f} docs/s" if speed else "")
 
         try:
-            summary = batch.run(inputs, output, model=model, workers=workers, resume=resume,
-                                max_chars=max_chars, on_progress=advance)
+            if engine == "dask":
+                from pipeline import distributed
+
+                summary = distributed.run(inputs, output, model=model, workers=workers, scheduler=scheduler,
+                                          resume=resume, max_chars=max_chars, on_progress=advance)
+            else:
+                summary = batch.run(inputs, output, model=model, workers=workers, resume=resume,
+                                    max_chars=max_chars, on_progress=advance)
         except (batch.RunConflict, FileNotFoundError, ValueError) as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
@@ -187,24 +201,11 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _register_commands() -> None:
-    """Commands that live with their stage: crawling in scrapers/, findings in pipeline/findings/."""
-    import importlib
-
-    for module, names in (("scrapers.cli", ("crawl", "sites")),
-                          ("pipeline.findings.cli", ("aggregate", "report"))):
-        try:
-            commands = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if not module.startswith(exc.name or "?"):
-                raise
-            continue
-        for name in names:
-            if hasattr(commands, name):
-                app.command(name)(getattr(commands, name))
-
-
-_register_commands()
+# Commands that live with their stage: crawling in scrapers/, findings in pipeline/findings/.
+app.command("crawl")(scrapers.cli.crawl)
+app.command("sites")(scrapers.cli.sites)
+app.command("aggregate")(findings_cli.aggregate)
+app.command("report")(findings_cli.report)
 
 if __name__ == "__main__":
     app()

@@ -58,6 +58,13 @@ class Count:
     start: int = -1  # offsets of `text` in the article text
     end: int = -1
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Count:
+        count = cls(**{k: d[k] for k in cls.__slots__ if k in d})
+        if float(count.value).is_integer():  # tables give back 2600.0 for 2600
+            count.value = int(count.value)
+        return count
+
     def to_json(self) -> dict[str, Any]:
         value = int(self.value) if float(self.value).is_integer() else self.value
         return {"value": value, "unit": self.unit, "qualifier": self.qualifier, "text": self.text,
@@ -142,7 +149,7 @@ class Event:
             location=Location(**{k: loc[k] for k in Location.__slots__ if k in loc}),
             time=TimeSpan(text=tm.get("text", ""), start=tm.get("start"), end=tm.get("end"),
                           begin=tm.get("text_start", -1), stop=tm.get("text_end", -1)),
-            counts=[Count(**{k: c[k] for k in Count.__slots__ if k in c}) for c in d.get("counts", [])],
+            counts=[Count.from_json(c) for c in d.get("counts", [])],
         )
 
 

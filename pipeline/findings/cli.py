@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+RecordsArg = Annotated[list[Path], typer.Argument(help="records files: .jsonl(.gz), .parquet or .duckdb")]
+WindowOption = Annotated[int | None, typer.Option(help="most days between the dates of one occurrence "
+                                                  "(default in data/config/aggregate.toml)")]
+
+
+def _fail(message: str) -> NoReturn:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[red]error:[/red] {message}")
+    raise typer.Exit(2)
+
+
+def _require(records: list[Path]) -> None:
+    missing = [str(p) for p in records if not p.exists()]
+    if missing:
+        _fail(f"no such records file: {', '.join(missing)}")
+
 
 def aggregate(
-    records: Annotated[list[Path], typer.Argument(help="records files: .jsonl(.gz), .parquet or .duckdb")],
+    records: RecordsArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="counts table: .csv, .parquet or .duckdb (with "
                                           "clusters, cluster_events and statistics beside it)")],
     by: Annotated[str, typer.Option(help="comma-separated: province, district, month, quarter, year, type, "
                                     "source")] = "province,month,type",
     provinces: Annotated[str, typer.Option(help="pre2025: provinces as named when written; 2025: the 34 units "
                                            "after the July 2025 merger")] = "pre2025",
-    window_days: Annotated[int | None, typer.Option(help="most days between the dates of one occurrence "
-                                                    "(default in data/config/aggregate.toml)")] = None,
+    window_days: WindowOption = None,
     top: Annotated[int, typer.Option(help="rows of the counts table to print")] = 20,
 ) -> None:
     """Count incidents once however many articles report them; statistics stay apart."""
@@ -31,19 +47,12 @@ def aggregate(
     from pipeline.write import read_records
 
     console = Console(stderr=True)
-
-    def fail(message: str) -> None:
-        console.print(f"[red]error:[/red] {message}")
-        raise typer.Exit(2)
-
     dims = [d.strip() for d in by.split(",") if d.strip()]
     if provinces not in ("pre2025", "2025"):
-        fail(f"--provinces must be pre2025 or 2025, not {provinces!r}")
+        _fail(f"--provinces must be pre2025 or 2025, not {provinces!r}")
     if output.suffix.lower() not in tb.SUFFIXES:
-        fail(f"{output}: unsupported output format; supported suffixes: {', '.join(tb.SUFFIXES)}")
-    missing = [str(p) for p in records if not p.exists()]
-    if missing:
-        fail(f"no such records file: {', '.join(missing)}")
+        _fail(f"{output}: unsupported output format; supported suffixes: {', '.join(tb.SUFFIXES)}")
+    _require(records)
     try:
         dims = tb.dimensions(dims)
         config = cl.ClusterConfig.load(window_days=window_days)
@@ -53,7 +62,7 @@ def aggregate(
         clusters = cl.cluster_incidents(collected.incidents, config)
         cluster_s = time.perf_counter() - started - read_s
     except ValueError as exc:
-        fail(str(exc))
+        _fail(str(exc))
     counts = tb.counts_table(clusters, dims, provinces)  # type: ignore[arg-type]
     written = tb.write_tables({"counts": counts, "clusters": tb.clusters_table(clusters),
                                "cluster_events": tb.cluster_events_table(clusters),
@@ -82,3 +91,35 @@ def aggregate(
         rows.add_row(*("" if r[n] is None else f"{r[n]:,.0f}" if isinstance(r[n], float) else str(r[n])
                        for n in shown))
     console.print(rows)
+
+
+def report(
+    records: RecordsArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="the HTML page to write (.html)")],
+    title: Annotated[str | None, typer.Option(help="page title (default: the records files' names)")] = None,
+    window_days: WindowOption = None,
+    clusters: Annotated[int | None, typer.Option(help="incidents listed with their articles, the most widely "
+                                                 "reported first (default in data/config/report.toml)")] = None,
+) -> None:
+    """One self-contained HTML page of the findings, readable offline: incidents per month and per province
+    (counted once however many articles report them), sources, statistics kept apart, and the articles
+    behind each incident."""
+    from pipeline.findings import report as rp
+    from pipeline.findings.clusters import ClusterConfig
+    from pipeline.write import read_records
+
+    _require(records)
+    if output.suffix.lower() not in (".html", ".htm"):
+        _fail(f"{output}: the report is an HTML page; name it .html")
+    try:
+        config = ClusterConfig.load(window_days=window_days)
+        settings = rp.ReportSettings.load(max_clusters=clusters)
+        findings = rp.find((r for path in records for r in read_records(path)), config)
+    except ValueError as exc:
+        _fail(str(exc))
+    names = [p.name for p in records]
+    rp.write_report(findings, output, settings, title or f"vnsec report: {', '.join(names)}", names)
+    f = findings
+    typer.echo(f"{output} ({output.stat().st_size / 1e6:,.2f} MB): {f.tally.articles:,} articles, "
+               f"{f.tally.relevant:,} relevant, {len(f.collected.incidents):,} incident events in "
+               f"{len(f.clusters):,} incidents, {len(f.collected.statistics):,} statistics kept apart")

@@ -54,7 +54,8 @@ def write_records(records: Iterable[Record], path: Path) -> list[Path]:
 
 
 def read_records(path: Path) -> Iterator[Record]:
-    """Records back from a file written by `write_records` (JSONL, Parquet or DuckDB)."""
+    """Records back from a file written by `write_records` (JSONL, Parquet or DuckDB), or from the partitioned
+    Parquet dataset folder of a Dask run."""
     path = Path(path)
     suffix = output_format(path)
     if suffix not in READERS:

@@ -1,7 +1,9 @@
 """One writer and one reader per output format; all writes go through temp files.
 
 Tabular formats stream records in batches (one Parquet row group, one DuckDB insert
-per batch) so that memory does not grow with the number of records.
+per batch) so that memory does not grow with the number of records. A partitioned Parquet
+dataset (a folder OUT.parquet/ with articles/, events/, counts/ of part-NNNNN.parquet, as
+written by the Dask engine) reads back like a single Parquet output, parts in order.
 """
 
 from __future__ import annotations
@@ -63,10 +65,9 @@ def table_paths(path: Path, tables: tuple[str, ...] = TABLES) -> dict[str, Path]
 Sink = Callable[[pa.Table], None]
 
 
-def _write_tables(records: Iterable[Record], path: Path,
+def _write_tables(records: Iterable[Record], paths: dict[str, Path],
                   open_sink: Callable[[str, Path, ExitStack], Sink]) -> list[Path]:
     """Every table's file is complete before any of them replaces its target."""
-    paths = table_paths(path)
     with ExitStack() as temps:
         tmp = {t: temps.enter_context(atomic_path(p)) for t, p in paths.items()}
         with ExitStack() as files:
@@ -96,11 +97,22 @@ def _csv_sink(table: str, tmp: Path, files: ExitStack) -> Sink:
 
 
 def write_parquet(records: Iterable[Record], path: Path) -> list[Path]:
-    return _write_tables(records, path, _parquet_sink)
+    return _write_tables(records, table_paths(path), _parquet_sink)
+
+
+def part_paths(folder: Path, index: int) -> dict[str, Path]:
+    """Partition `index` of a partitioned dataset: FOLDER/articles/part-00007.parquet and so on."""
+    return {t: folder / t / f"part-{index:05d}.parquet" for t in TABLES}
+
+
+def write_parquet_part(records: Iterable[Record], folder: Path, index: int) -> list[Path]:
+    """One partition of a dataset whose table folders exist: all the rows of its records, an empty
+    part included, so that every table has the same part names."""
+    return _write_tables(records, part_paths(folder, index), _parquet_sink)
 
 
 def write_csv(records: Iterable[Record], path: Path) -> list[Path]:
-    return _write_tables(records, path, _csv_sink)
+    return _write_tables(records, table_paths(path), _csv_sink)
 
 
 def write_duckdb(records: Iterable[Record], path: Path) -> list[Path]:
@@ -126,13 +138,21 @@ def _rows(reader: Iterable[pa.RecordBatch]) -> Iterator[dict[str, Any]]:
         yield from b.to_pylist()
 
 
+def _parquet_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    for path in paths:
+        with pq.ParquetFile(path) as f:
+            yield from _rows(f.iter_batches(BATCH))
+
+
 def read_parquet(path: Path) -> Iterator[Record]:
-    files = {t: pq.ParquetFile(p) for t, p in table_paths(path).items()}
-    try:
-        yield from unflatten(*(_rows(files[t].iter_batches(BATCH)) for t in TABLES))
-    finally:
-        for f in files.values():
-            f.close()
+    """Records from OUT.parquet and its -events/-counts files, or from a partitioned dataset folder."""
+    if path.is_dir():
+        parts = sorted((p.name for p in (path / TABLES[0]).glob("part-*.parquet")),
+                       key=lambda name: int(name[5:-8]))  # numerically: part-100000 follows part-99999
+        files = {t: [path / t / name for name in parts] for t in TABLES}
+    else:
+        files = {t: [p] for t, p in table_paths(path).items()}
+    yield from unflatten(*(_parquet_rows(files[t]) for t in TABLES))
 
 
 def _duckdb_rows(con: duckdb.DuckDBPyConnection, table: str) -> Iterator[dict[str, Any]]:
