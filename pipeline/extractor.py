@@ -12,7 +12,7 @@ import hashlib
 import inspect
 import json
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -87,10 +87,6 @@ class Extractor:
         name = config["pipeline"].get("name", "rules")
         return cls(name=name, components=built, version=f"vnsec {__version__}/{name}@{fingerprint(config, folder)}")
 
-    @property
-    def component_names(self) -> list[str]:
-        return [name for name, _ in self.components]
-
     def document(self, article: Article) -> Document:
         doc = Document(article=article, text=normalise(article.text))
         for _, step in self.components:
@@ -99,10 +95,6 @@ class Extractor:
 
     def __call__(self, article: Article) -> Record:
         return to_record(self.document(article), self.version)
-
-    def pipe(self, articles: Iterable[Article]) -> Iterator[Record]:
-        for article in articles:
-            yield self(article)
 
 
 def fingerprint(config: dict[str, Any], folder: Path | None) -> str:
