@@ -3,6 +3,6 @@
 Importing this package registers the learned pipeline components by name.
 """
 
-from models import sentence_types
+from models import count_filter, sentence_types
 
-__all__ = ["sentence_types"]
+__all__ = ["count_filter", "sentence_types"]

@@ -22,6 +22,7 @@ from typing import Any
 
 from sklearn.model_selection import KFold
 
+from models.count_filter import CountClassifier, CountFilter
 from models.sentence_types import SentenceTypeClassifier, SentenceTypes
 from pipeline import __version__
 from pipeline.document import Article, Document
@@ -30,6 +31,8 @@ from pipeline.extractor import Extractor, to_record
 from pipeline.resources import data_path
 
 LEARNED = "sentence_types"
+COUNT_FILTER = "count_filter"
+LEARNED_ALL = (LEARNED, COUNT_FILTER)
 Rec = dict[str, Any]
 
 
@@ -75,26 +78,49 @@ def learned_config() -> dict[str, Any]:
 
 
 class Stages:
-    """The learned pipeline cut around its learned component: the costly stages before it run
-    once per article, the ones after it once per trial on a copy."""
+    """The learned pipeline cut around its learned components: the costly stages before the
+    sentence typer run once per article, the ones after it once per trial on a copy; the
+    count filter, where the config has one, learns from what the stages before it propose."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         names = config["pipeline"]["components"]
         cut = names.index(LEARNED)
-        rules = Extractor.from_config({"pipeline": {"components": names[:cut] + names[cut + 1:]},
+        self.count_params = _params(config, COUNT_FILTER) if COUNT_FILTER in names else None
+        rules = Extractor.from_config({"pipeline": {"components": [n for n in names if n not in LEARNED_ALL]},
                                        "components": config.get("components", {})})
         self.before = Extractor(name="before", components=rules.components[:cut], version=rules.version)
-        self.after = rules.components[cut:]
+        after = rules.components[cut:]
+        split = names.index(COUNT_FILTER) - 1 - cut if self.count_params is not None else len(after)
+        self.middle, self.tail = after[:split], after[split:]
         self.version = rules.version
 
     def prepare(self, articles: Sequence[Article]) -> list[Document]:
         return [self.before.document(article) for article in articles]
 
-    def finish(self, doc: Document, typer: SentenceTypes) -> Rec:
+    def propose(self, doc: Document, typer: SentenceTypes) -> Document:
+        """The article's events with every count proposed, before any count filter."""
         fresh = _fork(doc)
-        for _, step in [(LEARNED, typer), *self.after]:
+        for step in [typer, *(s for _, s in self.middle)]:
+            fresh = step(fresh)
+        return fresh
+
+    def finish(self, doc: Document, typer: SentenceTypes, counter: CountFilter | None = None) -> Rec:
+        fresh = self.propose(doc, typer)
+        for step in [*([counter] if counter else []), *(s for _, s in self.tail)]:
             fresh = step(fresh)
         return to_record(fresh, self.version).to_json()
+
+    def fit(self, docs: list[Document], golds: list[Rec], params: dict[str, Any]) -> tuple[
+            SentenceTypeClassifier, CountClassifier | None]:
+        typer = SentenceTypeClassifier(**params).fit(docs, golds)
+        if self.count_params is None:
+            return typer, None
+        proposed = [self.propose(doc, SentenceTypes(typer)) for doc in docs]
+        return typer, CountClassifier(**self.count_params).fit(proposed, golds)
+
+
+def _params(config: dict[str, Any], name: str) -> dict[str, Any]:
+    return {k: v for k, v in config["components"][name].items() if k != "file"}
 
 
 def _fork(doc: Document) -> Document:
@@ -116,11 +142,11 @@ def cross_validate(docs: list[Document], golds: list[Rec], stages: Stages, param
     extra_docs, extra_golds = background or ([], [])
     splitter = KFold(n_splits=min(folds, len(docs)), shuffle=True, random_state=seed)
     for train, test in splitter.split(docs):
-        estimator = SentenceTypeClassifier(**params).fit([docs[i] for i in train] + extra_docs,
-                                                         [golds[i] for i in train] + extra_golds)
-        typer = SentenceTypes(estimator)
+        estimator, counts = stages.fit([docs[i] for i in train] + extra_docs,
+                                       [golds[i] for i in train] + extra_golds, params)
+        typer, counter = SentenceTypes(estimator), counts and CountFilter(counts)
         for i in test:
-            predicted[docs[i].article.doc_id] = stages.finish(docs[i], typer)
+            predicted[docs[i].article.doc_id] = stages.finish(docs[i], typer, counter)
     gold = {g["doc_id"]: g for g in golds}
     return score(gold, predicted), predicted
 
@@ -142,7 +168,7 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
     stages = Stages(config)
     say(f"preparing {len(labelled.articles)} labelled articles")
     docs = stages.prepare(labelled.articles)
-    defaults = {k: v for k, v in config["components"][LEARNED].items() if k != "file"}
+    defaults = _params(config, LEARNED)
     grid = [dict(defaults, C=c, threshold=t) for c, t in product(search.get("C", [defaults["C"]]),
                                                                    search.get("threshold", [defaults["threshold"]]))]
     trials = []
@@ -151,10 +177,12 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
         trials.append({"params": params, "objective": round(objective(report), 4), "metrics": report.metrics})
         say(f"C={params['C']} threshold={params['threshold']}: objective {objective(report):.3f}")
     best = max(trials, key=lambda t: t["objective"])
-    estimator = SentenceTypeClassifier(**best["params"]).fit(docs, labelled.golds)
+    estimator, counts = stages.fit(docs, labelled.golds, best["params"])
 
     output.mkdir(parents=True, exist_ok=True)
-    estimator.save(output / "sentence_types.skops")
+    estimator.save(output / config["components"][LEARNED]["file"])
+    if counts is not None:
+        counts.save(output / config["components"][COUNT_FILTER]["file"])
     config["components"][LEARNED].update(best["params"])
     config["pipeline"]["name"] = output.name
     (output / "config.toml").write_text(_toml(config), encoding="utf-8")

@@ -136,10 +136,10 @@ def evaluate(
 
     golds = {r["doc_id"]: r for r in load_jsonl(gold)}
     if cv:
-        from models.training import Labelled, Stages, cross_validate, learned_config
+        from models.training import LEARNED, Labelled, Stages, _params, cross_validate, learned_config
 
         config = learned_config()
-        params = {k: v for k, v in config["components"]["sentence_types"].items() if k != "file"}
+        params = _params(config, LEARNED)
         scored = Labelled.read([gold, articles])
         background = Labelled.read(extra) if extra else None
         stages = Stages(config)

@@ -71,6 +71,7 @@ class PlaceMention:
     commune: str | None = None
     foreign: bool = False
     ward_2025: bool = False  # named as a ward of the 2025 map: the text postdates the merger
+    residence: bool = False  # where a person lives or comes from ("trú tại", "quê"), not where it happened
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,9 @@ class Gazetteer:
             return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w, _ in by_kind[kind])}) $", re.I)
 
         self._cue_end = ending("place_cue")
+        # a residence runs from its cue to the end of the clause: "(SN 1994, trú tại xóm 10, xã X, Nghệ An)"
+        residence = "|".join(re.escape(w) for w, _ in sorted(by_kind["residence"], key=lambda x: -len(x[0])))
+        self._residence = re.compile(rf"(?<!\w)(?:{residence})(?!\w)[^();.!?\n]{{0,120}}")
         self._street_end = ending("street")
         self._unit_end = re.compile(rf"(?<!\w)(?:{_alternation(self._units)})$")
 
@@ -315,7 +319,8 @@ class Gazetteer:
                 pos = m.end()
         raws = self._add_bare_districts(text, raws)
         self._resolve(raws, context_provinces)
-        return [self._mention(text, r) for r in raws]
+        spans = [m.span() for m in self._residence.finditer(text)]
+        return [self._mention(text, r, any(s <= r.start and r.end <= e for s, e in spans)) for r in raws]
 
     def _unit_mention(self, m: re.Match[str]) -> _Raw | None:
         word = m["au"].rstrip()
@@ -441,8 +446,9 @@ class Gazetteer:
         # a commune name found in two districts of the province: the district stays unknown
         return top[0] if len({c.district for c in top if c.district}) <= 1 else replace(top[0], district=None)
 
-    def _mention(self, text: str, r: _Raw) -> PlaceMention:
-        pm = PlaceMention(r.start, r.end, text[r.start:r.end], r.level, foreign=r.level == "foreign")
+    def _mention(self, text: str, r: _Raw, residence: bool = False) -> PlaceMention:
+        pm = PlaceMention(r.start, r.end, text[r.start:r.end], r.level, foreign=r.level == "foreign",
+                          residence=residence)
         c = r.chosen
         if r.level == "district":
             pm.district = r.name

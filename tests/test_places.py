@@ -157,3 +157,10 @@ def test_provinces_agree_with_spec() -> None:
     ours = {(r["code"], r["short"], r["name"], r["code_2025"], r["short_2025"])
             for r in read_tsv("gazetteer", "provinces.tsv") if r["era"] == "pre2025"}
     assert ours == spec
+
+
+def test_where_a_person_lives_is_marked_as_residence(gaz: Gazetteer) -> None:
+    found = find(gaz, "Công an TP Hà Tĩnh bắt giữ Đặng Văn H. (SN 1994, trú tại xã Nghi Long, huyện Nghi Lộc, "
+                      "Nghệ An) về hành vi trộm cắp tại huyện Thạch Hà.")
+    assert [(m.province, m.residence) for m in found if m.level != "province" or m.province] == [
+        ("Hà Tĩnh", False), ("Nghệ An", True), ("Nghệ An", True), ("Nghệ An", True), ("Hà Tĩnh", False)]

@@ -33,6 +33,9 @@ def test_trained_model_records_what_it_learned_from(trained: Path) -> None:
     assert meta["cross_validation"]["folds"] == 3
     assert 0 < meta["cross_validation"]["metrics"]["relevance"]["f1"] <= 1
     assert {"scikit-learn", "skops", "underthesea"} <= set(meta["versions"])
+    # every learned component is retrained and saved beside the config that loads it
+    assert {p.name for p in trained.glob("*.skops")} == {"sentence_types.skops", "count_filter.skops"}
+    assert {"sentence_types", "count_filter"} <= {name for name, _ in Extractor.load(trained).components}
 
 
 def test_reloaded_model_predicts_the_same_and_evaluate_agrees(trained: Path, tmp_path: Path) -> None:

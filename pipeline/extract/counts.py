@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.document import Count, Document
+from pipeline.document import Count, Document, Event, Sentence
 from pipeline.extract import mentions
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
@@ -25,24 +25,41 @@ def background_cues(path: str) -> re.Pattern[str]:
 @component("counts")
 class EventCounts:
     def __init__(self, background_lexicon: str = "lexicons/background_cues.tsv",
-                 single_units_skipped: tuple[str, ...] = ()) -> None:
+                 single_units_skipped: tuple[str, ...] = (), follow: int = 0) -> None:
         self.background = background_cues(background_lexicon)
+        # a story goes on past its event sentence: figures in the next sentences that state
+        # no event of their own ("Trước đó, ... tiếp nhận 28 du khách nhập viện") belong to it
+        self.follow = follow
         # "một vụ", "một người" in a single incident restate the event rather than count it
         self.single_units_skipped = frozenset(single_units_skipped)
 
     def __call__(self, doc: Document) -> Document:
         seen: dict[tuple[str, str], set[tuple[str, float]]] = {}  # a figure counts once per type and kind
+        stating = {e.sentence for e in doc.events}
         for event in doc.events:
-            sentence = doc.sentences[event.sentence]
             seen_here = seen.setdefault((event.type, event.kind), set())
-            for found in mentions.counts(doc, sentence):
-                before = sentence.text[max(0, found.start - 30):found.start].lower()
-                if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here:
-                    continue
-                if event.kind == "incident" and found.value == 1 and found.unit in self.single_units_skipped:
-                    continue
-                seen_here.add((found.unit, found.value))
-                text, start, end = doc.span(sentence.start + found.start, sentence.start + found.end)
-                event.counts.append(Count(value=found.value, unit=found.unit, qualifier=found.qualifier,
-                                          text=text, start=start, end=end))
+            for sentence in self.telling(doc, event, stating):
+                self.add_counts(doc, event, sentence, seen_here)
         return doc
+
+    def telling(self, doc: Document, event: Event, stating: set[int]) -> list[Sentence]:
+        """The event's sentence, and for an incident the next ones that go on telling it."""
+        told = [doc.sentences[event.sentence]]
+        follow = self.follow if event.kind == "incident" else 0
+        for sentence in doc.sentences[event.sentence + 1:event.sentence + 1 + follow]:
+            if sentence.index in stating or any(v >= 1.0 for v in sentence.labels.values()):
+                break
+            told.append(sentence)
+        return told
+
+    def add_counts(self, doc: Document, event: Event, sentence: Sentence, seen_here: set[tuple[str, float]]) -> None:
+        for found in mentions.counts(doc, sentence):
+            before = sentence.text[max(0, found.start - 30):found.start].lower()
+            if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here:
+                continue
+            if event.kind == "incident" and found.value == 1 and found.unit in self.single_units_skipped:
+                continue
+            seen_here.add((found.unit, found.value))
+            text, start, end = doc.span(sentence.start + found.start, sentence.start + found.end)
+            event.counts.append(Count(value=found.value, unit=found.unit, qualifier=found.qualifier,
+                                      text=text, start=start, end=end))

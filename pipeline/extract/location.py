@@ -26,7 +26,7 @@ class EventLocation:
             for place in mentions.places(doc, sentence):
                 if place.foreign:
                     abroad += 1
-                elif place.province:
+                elif place.province and not place.residence:
                     votes[place.province] += 2 if sentence.index == 0 else 1
         # the province the article is about: most named, the title counting double; an
         # article that names more places abroad than at home tells of events abroad
@@ -58,18 +58,24 @@ class EventLocation:
     def locate(self, doc: Document, event: Event, main: str | None, written: str | None,
                mostly_abroad: bool) -> Location:
         """The nearest place named at or before the event's sentence; a place abroad counts
-        there only in the event's own sentence, or in an article mostly about abroad."""
+        there only in the event's own sentence, or in an article mostly about abroad. Where
+        a person lives tells where the event happened only when nothing else does."""
         first = max(0, event.sentence - self.lookback)
+        home: Location | None = None
         for sentence in reversed(doc.sentences[first:event.sentence + 1]):
             found = mentions.places(doc, sentence)
             domestic = [p for p in found if p.province and not p.foreign]
-            if domestic:
-                return self.location(doc, sentence.start, domestic, written)
+            if any(not p.residence for p in domestic):
+                return self.location(doc, sentence.start, [p for p in domestic if not p.residence], written)
+            if domestic and home is None:
+                home = self.location(doc, sentence.start, domestic, written)
             if any(p.foreign for p in found) and (sentence.index == event.sentence or mostly_abroad):
                 foreign = next(p for p in found if p.foreign)
                 text, start, end = doc.span(sentence.start + foreign.start, sentence.start + foreign.end)
                 return Location(text=text, foreign=True, start=start, end=end)
-        return self.named(main, written) if main and not mostly_abroad else Location()
+        if main and not mostly_abroad:
+            return self.named(main, written)
+        return home or Location()
 
     def location(self, doc: Document, offset: int, found: list[PlaceMention], written: str | None) -> Location:
         """The most precise mention names the place; its province comes from any of them."""

@@ -1,0 +1,114 @@
+"""The learned count filter: which figures found near an event really count it.
+
+The counts component proposes every figure of an event's sentences; many describe the
+setting instead ("hàng chục cán bộ, chiến sĩ" sent to a fire, "10 xe chuyên dụng", a
+company's 500.000 members). A linear model over the figure's noun, unit, qualifier, the
+words around it and the event it is attached to keeps those that count the event.
+Same surface as the sentence typer (models/linear.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from models.linear import CandidateClassifier, Features, GoldRecord
+from pipeline.document import Count, Document, Event
+from pipeline.extractor import component
+
+CountRef = tuple[int, int]  # (event index, count index) in doc.events
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def count_features(doc: Document, event: Event, count: Count) -> Features:
+    text = doc.article.text
+    noun = _words(count.text)
+    noun = [w for w in noun if not w.isdigit()]
+    before = _words(text[max(0, count.start - 40):count.start])[-3:]
+    after = _words(text[count.end:count.end + 30])[:2]
+    magnitude = int(math.log10(count.value)) if count.value >= 1 else -1
+    f: Features = {
+        "bias": 1,
+        f"unit={count.unit}": 1,
+        f"unit={count.unit}|type={event.type}": 1,
+        f"unit={count.unit}|kind={event.kind}": 1,
+        f"qualifier={count.qualifier}": 1,
+        f"magnitude={min(magnitude, 6)}": 1,
+        f"unit={count.unit}|one": int(count.value == 1),
+        "in_evidence": int(event.start <= count.start < event.end),
+        "evidence_is_title": int(event.sentence == 0),
+        f"kind={event.kind}": 1,
+        "in_parentheses": int("(" in text[max(0, count.start - 3):count.start]),
+    }
+    for w in noun[-3:]:
+        f[f"noun={w}"] = 1
+        f[f"noun={w}|unit={count.unit}"] = 1
+    if noun:
+        f[f"head={' '.join(noun[-2:])}"] = 1
+    for i, w in enumerate(reversed(before)):
+        f[f"before{i}={w}"] = 1
+        f[f"before={w}"] = 1
+    for i, w in enumerate(after):
+        f[f"after{i}={w}"] = 1
+    return f
+
+
+def candidates(doc: Document) -> list[tuple[CountRef, Features]]:
+    return [((i, j), count_features(doc, event, count))
+            for i, event in enumerate(doc.events) for j, count in enumerate(event.counts)]
+
+
+def matched(doc: Document, gold: GoldRecord) -> set[CountRef]:
+    """The proposed counts that a gold count of the same type, unit and value (within 0.5%,
+    as the scorer compares) stands for; each gold count answers for one proposal."""
+    left = Counter((e.get("type"), c.get("unit"), float(c.get("value")))
+                   for e in gold.get("events", []) if gold.get("relevant") for c in e.get("counts", []))
+    hits = set()
+    for i, event in enumerate(doc.events):
+        for j, count in enumerate(event.counts):
+            for key in left:
+                t, u, v = key
+                if left[key] and t == event.type and u == count.unit and abs(count.value - v) <= 0.005 * max(v, 1):
+                    left[key] -= 1
+                    hits.add((i, j))
+                    break
+    return hits
+
+
+class CountClassifier(CandidateClassifier):
+    def __init__(self, C: float = 0.3, threshold: float = 0.4, class_weight: str | None = None) -> None:
+        self.C = C
+        self.threshold = threshold
+        self.class_weight = class_weight
+
+    def candidates(self, doc: Document) -> list[tuple[CountRef, Features]]:
+        return candidates(doc)
+
+    def confirmed(self, doc: Document, gold: GoldRecord) -> set[CountRef]:
+        return matched(doc, gold)
+
+
+class CountFilter:
+    """Pipeline component: drop the proposed counts the model does not keep."""
+
+    def __init__(self, estimator: CountClassifier) -> None:
+        self.estimator = estimator
+
+    def __call__(self, doc: Document) -> Document:
+        kept = self.estimator.predict([doc])[0]
+        for i, event in enumerate(doc.events):
+            event.counts = [c for j, c in enumerate(event.counts) if (i, j) in kept]
+        return doc
+
+
+@component("count_filter")
+def load_count_filter(model_dir: Path, file: str = "count_filter.skops", **params: Any) -> CountFilter:
+    return CountFilter(CountClassifier.load(Path(model_dir) / file, **params))

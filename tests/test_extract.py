@@ -1,0 +1,58 @@
+"""Extractor components over whole articles: where an event happened, which figures count it."""
+
+import tomllib
+
+from models.count_filter import matched
+from pipeline.document import Article
+from pipeline.extractor import Extractor
+from pipeline.resources import data_path
+
+
+def rules(**counts: object) -> Extractor:
+    with data_path("config", "pipeline.toml").open("rb") as fh:
+        config = tomllib.load(fh)
+    config["components"]["counts"].update(counts)
+    return Extractor.from_config(config)
+
+
+THEFT = Article(
+    doc_id="t1",
+    text="Bắt hai đối tượng trộm cắp xe máy\n"
+         "Công an huyện Thạch Hà (Hà Tĩnh) vừa bắt Đặng Văn H. (SN 1994, trú tại xã Nghi Long, huyện Nghi Lộc, "
+         "Nghệ An) về hành vi trộm cắp tài sản.\n"
+         "Trước đó, ngày 4/1, H. lấy đi 2 xe máy và 15 triệu đồng của một gia đình.",
+)
+
+
+def test_event_is_placed_where_it_happened_not_where_the_suspect_lives() -> None:
+    record = rules()(THEFT)
+    theft = [e for e in record.events if e.type == "theft"]
+    assert theft and {e.location.province for e in theft} == {"Hà Tĩnh"}
+    assert record.provinces == ["Hà Tĩnh"]
+
+
+def test_a_suspects_home_still_places_an_event_when_nothing_else_does() -> None:
+    article = Article(doc_id="t2", text="Bắt đối tượng trộm cắp\n"
+                                        "Nguyễn Văn A. (trú tại huyện Nghi Lộc, Nghệ An) bị bắt về hành vi trộm cắp.")
+    assert rules()(article).provinces == ["Nghệ An"]
+
+
+def test_figures_of_the_sentences_that_go_on_telling_an_incident_are_its_counts() -> None:
+    alone = rules(follow=0)(THEFT)
+    told = rules(follow=2)(THEFT)
+    assert not any(c.unit == "money_vnd" for e in alone.events for c in e.counts)
+    money = [c for e in told.events if e.type == "theft" for c in e.counts if c.unit == "money_vnd"]
+    assert [(c.value, c.text) for c in money] == [(15_000_000, "15 triệu đồng")]
+    assert THEFT.text[money[0].start:money[0].end] == "15 triệu đồng"  # traceable to its own sentence
+
+
+def test_a_proposed_count_is_confirmed_by_one_gold_count_of_its_type_unit_and_value() -> None:
+    doc = rules(follow=2).document(THEFT)
+    gold = {"relevant": True, "events": [
+        {"type": "theft", "counts": [{"value": 15_010_000, "unit": "money_vnd"}, {"value": 2, "unit": "other"}]},
+        {"type": "robbery", "counts": [{"value": 2, "unit": "suspects"}]},
+    ]}
+    confirmed = {(doc.events[i].type, doc.events[i].counts[j].unit, doc.events[i].counts[j].value)
+                 for i, j in matched(doc, gold)}
+    assert confirmed == {("theft", "money_vnd", 15_000_000), ("theft", "other", 2)}
+    assert matched(doc, {**gold, "relevant": False}) == set()
