@@ -56,3 +56,21 @@ def test_a_proposed_count_is_confirmed_by_one_gold_count_of_its_type_unit_and_va
                  for i, j in matched(doc, gold)}
     assert confirmed == {("theft", "money_vnd", 15_000_000), ("theft", "other", 2)}
     assert matched(doc, {**gold, "relevant": False}) == set()
+
+
+def kinds(text: str) -> set[str]:
+    return {e.kind for e in rules()(Article(doc_id="k", text="Tin lao động\n" + text)).events}
+
+
+def test_one_companys_debt_over_months_is_one_incident() -> None:
+    assert kinds("Công ty giày Phú Lợi chậm trả lương cho 120 công nhân từ tháng 3/2024 đến nay.") == {"incident"}
+
+
+def test_a_period_and_several_companies_make_a_statistic() -> None:
+    assert kinds("Trong năm 2023, Liên đoàn Lao động tỉnh đã khởi kiện 5 doanh nghiệp nợ lương.") == {"aggregate"}
+    assert kinds("Từ đầu năm đến nay, các doanh nghiệp trên địa bàn để xảy ra 7 vụ đình công.") == {"aggregate"}
+
+
+def test_a_day_named_tells_what_happened_that_day() -> None:
+    assert kinds("Ngày 8/5, hàng trăm công nhân khu công nghiệp Tân Tạo đình công vì chưa được trả lương tháng 4.") \
+        == {"incident"}
