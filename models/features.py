@@ -71,6 +71,8 @@ def candidates(doc: Document) -> list[tuple[Candidate, Features]]:
             features[f"label={label}"] = 1
             for cue in mine:
                 features[f"cue={label}|{cue.phrase}"] = 1
+                for word in near_words(sentence, cue.start, cue.end):
+                    features[f"{label}|near={word}"] = 1
                 for kind in cue_context(sentence.text[max(0, cue.start - 40):cue.start]):
                     features[f"before={kind}"] = 1
                     features[f"{label}|before={kind}"] = 1
@@ -83,6 +85,16 @@ def candidates(doc: Document) -> list[tuple[Candidate, Features]]:
                 features[f"{label}|with={other}"] = 1
             out.append((Candidate(sentence.index, label), features))
     return out
+
+
+def near_words(sentence: Sentence, start: int, end: int, window: int = 3) -> list[str]:
+    """The words just before and after a cue: what a type's cue means depends on them."""
+    if sentence.tokens is None:
+        return []
+    tokens = [t for t in sentence.tokens if t.is_alpha or " " in t.text]
+    before = [t.text.lower() for t in tokens if t.idx + len(t.text) <= start][-window:]
+    after = [t.text.lower() for t in tokens if t.idx >= end][:window]
+    return before + after
 
 
 @cache
