@@ -74,3 +74,16 @@ def test_a_period_and_several_companies_make_a_statistic() -> None:
 def test_a_day_named_tells_what_happened_that_day() -> None:
     assert kinds("Ngày 8/5, hàng trăm công nhân khu công nghiệp Tân Tạo đình công vì chưa được trả lương tháng 4.") \
         == {"incident"}
+
+
+def test_an_address_in_the_province_it_joined_dates_an_undated_article_after_the_merger() -> None:
+    after = Article(doc_id="m1", text="Bắt đối tượng trộm cắp\n"
+                                      "Công an xã Hàm Thắng, tỉnh Lâm Đồng bắt giữ một đối tượng trộm cắp xe máy.")
+    assert rules()(after).provinces == ["Lâm Đồng"]
+
+
+def test_a_district_and_the_new_province_named_apart_do_not_date_an_article() -> None:
+    before = Article(doc_id="m2", text="Bắt đối tượng trộm cắp\n"
+                                       "Công an huyện Quế Sơn bắt đối tượng trộm cắp xe máy, rồi chuyển hồ sơ "
+                                       "cho Công an TP Đà Nẵng.")
+    assert rules()(before).events[0].location.province == "Quảng Nam"

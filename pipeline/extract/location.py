@@ -4,6 +4,7 @@ else the article's main province; and whether that place is abroad."""
 from __future__ import annotations
 
 from collections import Counter
+from itertools import pairwise
 
 from pipeline.document import Document, Event, Location
 from pipeline.extract import mentions
@@ -47,12 +48,14 @@ class EventLocation:
             found = mentions.places(doc, sentence)
             if any(p.ward_2025 for p in found):
                 return True
-            named = {p.province for p in found if p.level == "province" and p.province}
-            for place in found:
-                if place.level in ("district", "commune") and place.province:
-                    new = self.gazetteer.to_2025(place.province)[0]
-                    if any(p != place.province and self.gazetteer.to_2025(p)[0] == new == p for p in named):
-                        return True
+            for place, after in pairwise(found):
+                # the address goes on with the province it is in: "xã Hàm Thắng, tỉnh Lâm Đồng"
+                if place.level not in ("district", "commune") or not place.province or after.level != "province":
+                    continue
+                joined = sentence.text[place.end:after.start]
+                if after.province and after.province != place.province and len(joined) <= 3 \
+                        and self.gazetteer.to_2025(place.province)[0] == after.province:
+                    return True
         return False
 
     def locate(self, doc: Document, event: Event, main: str | None, written: str | None,
