@@ -303,3 +303,15 @@ def test_twenty_thousand_incidents_cluster_quickly_and_correctly() -> None:
     clusters = cluster_incidents(collected.incidents, CONFIG)
     assert time.perf_counter() - started < 20
     assert abs(len(clusters) - occurred) < 0.03 * occurred
+
+
+def test_sums_are_written_as_a_person_would() -> None:
+    """Half a person and float noise in money do not leak into the counts table."""
+    figures = [(0.5, 0.1e9), (1.5, 0.2e9), (2, 3.8e9)]
+    thefts = [record(f"theft-{k}", event("theft", f"Vụ trộm thứ {k} tại phường {k}.", "Cần Thơ", f"Phường {k}",
+                                         f"2024-0{k + 1}-01", counts=(Count(n, "people"), Count(v, "money_vnd"))))
+              for k, (n, v) in enumerate(figures)]
+    [row] = [r for r in counts_table(clusters_of(*thefts), ["province"]).rows if r["province"] == "Cần Thơ"]
+    assert row["incidents"] == 3
+    assert (row["people"], row["money_vnd"]) == (4, 4_100_000_000)
+    assert isinstance(row["people"], int) and isinstance(row["money_vnd"], int)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.extract.dates import TimeMention, find_times
+from pipeline.extract.dates import TimeMention, article_year, find_times
 
 REF = date(2024, 5, 20)
 
@@ -150,3 +150,10 @@ def test_same_day_refers_to_the_anchor() -> None:
 )
 def test_not_dates(sentence: str) -> None:
     assert find_times(sentence, REF) == []
+
+
+def test_a_birth_year_does_not_date_the_story() -> None:
+    text = "Trưa 6/2, Võ Văn T. (SN 1989, trú tại huyện Nghi Lộc) dùng dao đâm anh H. (sinh năm 1990)."
+    assert article_year(text) is None
+    assert article_year(text + " Ngày 8/2/2017, Công an huyện đã bắt T.") == 2017
+    assert article_year("Theo Nghị định 2015 và Luật số 2014, vụ việc xảy ra năm 2016.") == 2016

@@ -258,6 +258,18 @@ def _atoms(text: str, ref: date | None, anchor: date | None) -> list[_Atom]:
     return [a for a in out if _allowed(text, a)]
 
 
+_ANY_YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
+
+
+def article_year(text: str) -> int | None:
+    """The latest year a text names as a time: the year its yearless dates most likely fall in.
+    A birth year ("SN 1989", "sinh năm 1989") or a law's number is no time of the story."""
+    block = _patterns()["block"]
+    years = [int(m.group()) for m in _ANY_YEAR.finditer(text)
+             if not block.search(text, max(0, m.start() - 20), m.start())]
+    return max(years, default=None)
+
+
 def _allowed(text: str, atom: _Atom) -> bool:
     """Law numbers, addresses and edition years of laws are not times."""
     p = _patterns()

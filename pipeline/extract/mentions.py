@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 
 from pipeline.document import Document, Sentence
-from pipeline.extract.dates import TimeMention, find_times
+from pipeline.extract.dates import TimeMention, article_year, find_times
 from pipeline.extract.numbers import CountMention, find_counts
 from pipeline.places import Gazetteer, PlaceMention
-
-_YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
 
 
 def reference_date(doc: Document) -> date | None:
@@ -26,7 +23,7 @@ def reference_date(doc: Document) -> date | None:
 
 def default_year(doc: Document) -> int | None:
     """Without a publication date, a yearless date takes the latest year the article names."""
-    return doc.memo("default_year", lambda: max(map(int, _YEAR.findall(doc.text.text)), default=None))
+    return doc.memo("default_year", lambda: article_year(doc.text.text))
 
 
 def counts(doc: Document, sentence: Sentence) -> list[CountMention]:

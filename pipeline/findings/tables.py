@@ -13,6 +13,7 @@ articles reports for the unit, and add those maxima over the row's clusters
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,13 +97,20 @@ def counts_table(clusters: Iterable[Cluster], by: Sequence[str], provinces: Prov
         row["articles"] = len({d for c in members for d in c.doc_ids})
         for unit in units:
             values = [c.maxima[unit] for c in members if unit in c.maxima]
-            row[unit] = sum(values) if values else None
+            row[unit] = _total(values) if values else None
         row["cluster_ids"] = [c.cluster_id for c in members]
         rows.append(row)
     rows.sort(key=lambda r: (-r["incidents"], *((r[d] is None, r[d] or "") for d in dims)))
     schema = pa.schema([*((d, STR) for d in dims), ("incidents", INT), ("articles", INT),
                         *((u, FLOAT) for u in units), ("cluster_ids", LIST)])
     return Table(schema, rows)
+
+
+def _total(values: list[float]) -> float | int:
+    """A sum as a person writes it: 1.5 + 2.5 people are 4, and float noise (4099999999.9999995
+    đồng) is rounded away."""
+    total = round(math.fsum(values), 3)
+    return int(total) if total.is_integer() else total
 
 
 def clusters_table(clusters: Iterable[Cluster], units: Sequence[str] | None = None) -> Table:
