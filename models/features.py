@@ -8,17 +8,13 @@ contexts across all 25 event types.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from pipeline.document import Document, Sentence
 from pipeline.extract import mentions
-from pipeline.extract.cues import whole_word_cues
-from pipeline.normalise import normalise_str
-from pipeline.resources import read_tsv
+from pipeline.extract.cues import cue_context, whole_word_cues
 
 Features = dict[str, Any]
 
@@ -95,19 +91,6 @@ def near_words(sentence: Sentence, start: int, end: int, window: int = 3) -> lis
     before = [t.text.lower() for t in tokens if t.idx + len(t.text) <= start][-window:]
     after = [t.text.lower() for t in tokens if t.idx >= end][:window]
     return before + after
-
-
-@cache
-def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    kinds = {normalise_str(r["phrase"]).lower(): r["kind"] for r in read_tsv("lexicons", "cue_context.tsv")}
-    alternation = "|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), kinds
-
-
-def cue_context(before: str) -> set[str]:
-    """Kinds of context words in the few words before a cue (see data/lexicons/cue_context.tsv)."""
-    pattern, kinds = _context_pattern()
-    return {kinds[m.group()] for m in pattern.finditer(before.lower())}
 
 
 def sentence_features(doc: Document, sentence: Sentence) -> Features:

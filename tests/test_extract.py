@@ -87,3 +87,13 @@ def test_a_district_and_the_new_province_named_apart_do_not_date_an_article() ->
                                        "Công an huyện Quế Sơn bắt đối tượng trộm cắp xe máy, rồi chuyển hồ sơ "
                                        "cho Công an TP Đà Nẵng.")
     assert rules()(before).events[0].location.province == "Quảng Nam"
+
+
+def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
+    talk = Article(doc_id="o1", text="Tuyên truyền pháp luật cho công nhân\n"
+                                     "Công đoàn tổ chức 12 buổi tuyên truyền phòng chống ma túy, tín dụng đen cho "
+                                     "hơn 2.000 công nhân.")
+    assert rules()(talk).event_types == ["prevention_outreach"]
+    arrest = Article(doc_id="o2", text="Bắt đối tượng\nCông an huyện bắt quả tang đối tượng mua bán trái phép "
+                                       "chất ma túy.")
+    assert rules()(arrest).event_types == ["drugs"]

@@ -81,6 +81,33 @@ def whole_word_cues(sentence: Sentence) -> list[Cue]:
     return [c for c in sentence.cues if c.start in starts and c.end in ends]
 
 
+@cache
+def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    kinds = {normalise_str(r["phrase"]).lower(): r["kind"] for r in read_tsv("lexicons", "cue_context.tsv")}
+    alternation = "|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), kinds
+
+
+def cue_context(before: str) -> set[str]:
+    """Kinds of context words in the few words before a cue (see data/lexicons/cue_context.tsv)."""
+    pattern, kinds = _context_pattern()
+    return {kinds[m.group()] for m in pattern.finditer(before.lower())}
+
+
+@cache
+def activity_labels() -> frozenset[str]:
+    """Policing and prevention: the labels whose sentences name offences as their subject."""
+    return frozenset(row["label"] for row in read_tsv("taxonomy", "events.tsv") if row["group"] == "policing")
+
+
+def topic_labels(sentence: Sentence) -> set[str]:
+    """Labels every cue of which the sentence names as a topic ("tuyên truyền phòng chống ma túy")."""
+    by_label: dict[str, list[bool]] = defaultdict(list)
+    for cue in whole_word_cues(sentence):
+        by_label[cue.label].append("topic" in cue_context(sentence.text[max(0, cue.start - 40):cue.start]))
+    return {label for label, topics in by_label.items() if all(topics)}
+
+
 def typed_labels(scores: dict[str, float], threshold: float) -> list[str]:
     """The labels a sentence is given: strong enough and not outranked by another given label."""
     strong = {label for label, score in scores.items() if score >= threshold}

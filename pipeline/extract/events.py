@@ -12,7 +12,7 @@ from functools import cache
 
 from pipeline.document import Document, Event, Sentence
 from pipeline.extract import mentions
-from pipeline.extract.cues import typed_labels
+from pipeline.extract.cues import activity_labels, topic_labels, typed_labels
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
@@ -69,7 +69,7 @@ class EventBuilder:
     def __call__(self, doc: Document) -> Document:
         groups: dict[tuple[str, str], list[Sentence]] = {}
         for sentence in doc.sentences:
-            for label in typed_labels(sentence.labels, self.threshold):
+            for label in self.labels(sentence):
                 groups.setdefault((label, self.kind(doc, sentence)), []).append(sentence)
         for (label, kind), sentences in groups.items():
             for sentence in self.distinct(doc, sentences, label):
@@ -78,6 +78,15 @@ class EventBuilder:
                                         sentence=sentence.index, confidence=min(1.0, sentence.labels[label])))
         doc.events.sort(key=lambda e: (e.start, e.type))
         return doc
+
+    def labels(self, sentence: Sentence) -> list[str]:
+        """The sentence's event types; a talk or campaign against offences names them as its
+        subject ("26 buổi tuyên truyền phòng chống ma túy, tín dụng đen"), not as events."""
+        labels = typed_labels(sentence.labels, self.threshold)
+        if not activity_labels() & set(labels):
+            return labels
+        topics = topic_labels(sentence)
+        return [label for label in labels if label in activity_labels() or label not in topics]
 
     def distinct(self, doc: Document, sentences: list[Sentence], label: str) -> list[Sentence]:
         """The group's evidence sentence, and any other that tells something of its own: new
