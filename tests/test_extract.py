@@ -97,3 +97,8 @@ def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
     arrest = Article(doc_id="o2", text="Bắt đối tượng\nCông an huyện bắt quả tang đối tượng mua bán trái phép "
                                        "chất ma túy.")
     assert rules()(arrest).event_types == ["drugs"]
+
+
+def test_a_question_states_no_event() -> None:
+    advice = Article(doc_id="q1", text="Hỏi đáp pháp luật\nXin hỏi người lao động được đình công khi nào?")
+    assert not rules()(advice).relevant

@@ -80,8 +80,11 @@ class EventBuilder:
         return doc
 
     def labels(self, sentence: Sentence) -> list[str]:
-        """The sentence's event types; a talk or campaign against offences names them as its
-        subject ("26 buổi tuyên truyền phòng chống ma túy, tín dụng đen"), not as events."""
+        """The sentence's event types; a question states none, and a talk or campaign against
+        offences names them as its subject ("26 buổi tuyên truyền phòng chống ma túy, tín dụng
+        đen"), not as events."""
+        if sentence.text.rstrip().rstrip("\"'”’»)").endswith("?"):
+            return []
         labels = typed_labels(sentence.labels, self.threshold)
         if not activity_labels() & set(labels):
             return labels
