@@ -102,3 +102,11 @@ def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
 def test_a_question_states_no_event() -> None:
     advice = Article(doc_id="q1", text="Hỏi đáp pháp luật\nXin hỏi người lao động được đình công khi nào?")
     assert not rules()(advice).relevant
+
+
+def test_responders_sent_to_the_scene_are_not_counts_of_the_event() -> None:
+    fire = Article(doc_id="f1", text="Cháy lớn tại xưởng gỗ\n"
+                                     "Rạng sáng 3/4, vụ cháy xưởng gỗ ở huyện Nhà Bè làm 2 người tử vong, cảnh sát "
+                                     "huy động 180 cán bộ, chiến sĩ đến hiện trường.")
+    counts = [(c.unit, c.value) for e in rules()(fire).events for c in e.counts]
+    assert counts == [("deaths", 2)]
