@@ -110,3 +110,10 @@ def test_responders_sent_to_the_scene_are_not_counts_of_the_event() -> None:
                                      "huy động 180 cán bộ, chiến sĩ đến hiện trường.")
     counts = [(c.unit, c.value) for e in rules()(fire).events for c in e.counts]
     assert counts == [("deaths", 2)]
+
+
+def test_a_protest_in_a_foreign_city_is_not_relevant() -> None:
+    abroad = Article(doc_id="h1", text="Biểu tình lớn phản đối hội nghị\n"
+                                       "Khoảng 100.000 người biểu tình tại Hamburg, cảnh sát bắt giữ 200 người.")
+    record = rules()(abroad)
+    assert not record.relevant and record.events == []
