@@ -258,7 +258,8 @@ def _atoms(text: str, ref: date | None, anchor: date | None) -> list[_Atom]:
     return [a for a in out if _allowed(text, a)]
 
 
-_ANY_YEAR = re.compile(r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?!\d)")
+# a year, not the tail of a code glued to letters ("BKS UN-2043", "QL1A.2019")
+_ANY_YEAR = re.compile(r"(?<!\w)(?<![^\W\d]-)(?<![^\W\d]\.)(?:19[89]\d|20[0-4]\d)(?!\d)")
 
 
 def article_year(text: str) -> int | None:
