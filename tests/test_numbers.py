@@ -155,6 +155,7 @@ def test_noun_is_the_counted_noun_as_written() -> None:
         "Anh ta lại vi phạm một lần nữa.",
         "Lúc 8h, đoàn kiểm tra đến.",
         "Đội PCCC đưa 5 xe chữa cháy tới hiện trường.",
+        "Gần nửa người dân trong xã đã được tiêm phòng.",
     ],
 )
 def test_never_counts(sentence: str) -> None:

@@ -271,6 +271,9 @@ def _bare_money(text: str, start: int, num_start: int, num_end: int) -> bool:
         _near_before(text, start, 6, "near_money"))
 
 
+MEASURED = frozenset({"money_vnd", "other"})  # the spec's units that may take a fraction (1,5 tỷ; 344,5 g)
+
+
 def find_counts(text: str) -> list[CountMention]:
     """Every number + counted noun in a normalised sentence, money in đồng."""
     p, lx = _patterns(), _lexicon()
@@ -310,6 +313,8 @@ def find_counts(text: str) -> list[CountMention]:
         if unit_info.person and not unit_m.group("prefix"):  # "lượt người" are visits, no role
             role, end = _role(text, start, end)
             unit = role or unit
+        if unit not in MEASURED and not float(value).is_integer():
+            continue  # people, companies and cases come whole: "nửa người" counts nothing
         follow = p["follow"].match(text, unit_m.end())
         out.append(CountMention(
             start=start, end=end, text=text[start:end], value=_as_number(value), unit=unit,
