@@ -157,4 +157,5 @@ def test_a_birth_year_does_not_date_the_story() -> None:
     assert article_year(text) is None
     assert article_year(text + " Ngày 8/2/2017, Công an huyện đã bắt T.") == 2017
     assert article_year("Theo Nghị định 2015 và Luật số 2014, vụ việc xảy ra năm 2016.") == 2016
+    assert article_year("Hơn 2000 người dập lửa. Điều 279 BLHS năm 1999 (sửa đổi, bổ sung năm 2009) nói rõ.") is None
     assert article_year("Xe tải BKS Lào UN-2043 gây tai nạn sáng 5/6/2017, ngày 6-6-2017 tài xế ra trình diện.") == 2017

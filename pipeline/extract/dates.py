@@ -258,16 +258,11 @@ def _atoms(text: str, ref: date | None, anchor: date | None) -> list[_Atom]:
     return [a for a in out if _allowed(text, a)]
 
 
-# a year, not the tail of a code glued to letters ("BKS UN-2043", "QL1A.2019")
-_ANY_YEAR = re.compile(r"(?<!\w)(?<![^\W\d]-)(?<![^\W\d]\.)(?:19[89]\d|20[0-4]\d)(?!\d)")
-
-
 def article_year(text: str) -> int | None:
-    """The latest year a text names as a time: the year its yearless dates most likely fall in.
-    A birth year ("SN 1989", "sinh năm 1989") or a law's number is no time of the story."""
-    block = _patterns()["block"]
-    years = [int(m.group()) for m in _ANY_YEAR.finditer(text)
-             if not block.search(text, max(0, m.start() - 20), m.start())]
+    """The latest year a text names in a time expression: the year its yearless dates most
+    likely fall in. A count ("hơn 2000 người"), a birth year ("sinh năm 1989"), a law's
+    edition or a licence plate is no time of the story."""
+    years = [int(d[:4]) for t in find_times(text) if not t.relative for d in (t.start_date, t.end_date) if d]
     return max(years, default=None)
 
 
