@@ -84,11 +84,6 @@ def matched(doc: Document, gold: GoldRecord) -> set[CountRef]:
 
 
 class CountClassifier(CandidateClassifier):
-    def __init__(self, C: float = 0.3, threshold: float = 0.4, class_weight: str | None = None) -> None:
-        self.C = C
-        self.threshold = threshold
-        self.class_weight = class_weight
-
     def candidates(self, doc: Document) -> list[tuple[CountRef, Features]]:
         return candidates(doc)
 

@@ -26,9 +26,10 @@ Features = dict[str, Any]
 
 
 class CandidateClassifier(ClassifierMixin, BaseEstimator):
-    C: float
-    threshold: float
-    class_weight: str | None
+    def __init__(self, C: float = 0.1, threshold: float = 0.5, class_weight: str | None = None) -> None:
+        self.C = C
+        self.threshold = threshold
+        self.class_weight = class_weight
 
     def candidates(self, doc: Document) -> list[tuple[Hashable, Features]]:
         raise NotImplementedError

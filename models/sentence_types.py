@@ -16,11 +16,6 @@ from pipeline.extractor import component
 
 
 class SentenceTypeClassifier(CandidateClassifier):
-    def __init__(self, C: float = 0.5, threshold: float = 0.5, class_weight: str | None = "balanced") -> None:
-        self.C = C
-        self.threshold = threshold
-        self.class_weight = class_weight
-
     def candidates(self, doc: Document) -> list[tuple[Candidate, Features]]:
         return candidates(doc)
 
