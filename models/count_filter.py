@@ -44,6 +44,7 @@ def count_features(doc: Document, event: Event, count: Count) -> Features:
         f"magnitude={min(magnitude, 6)}": 1,
         f"unit={count.unit}|one": int(count.value == 1),
         "in_evidence": int(event.start <= count.start < event.end),
+        "sentences_after=" + _after(doc, event, count): 1,
         "evidence_is_title": int(event.sentence == 0),
         f"kind={event.kind}": 1,
         "in_parentheses": int("(" in text[max(0, count.start - 3):count.start]),
@@ -59,6 +60,15 @@ def count_features(doc: Document, event: Event, count: Count) -> Features:
     for i, w in enumerate(after):
         f[f"after{i}={w}"] = 1
     return f
+
+
+def _after(doc: Document, event: Event, count: Count) -> str:
+    """How many sentences after the evidence the figure stands (the text's offsets)."""
+    if count.start < event.end:
+        return "0"
+    ends = [s.end for s in doc.sentences[event.sentence:]]
+    n = sum(1 for e in ends if doc.span(e, e)[1] <= count.start)
+    return str(min(n, 4))
 
 
 def candidates(doc: Document) -> list[tuple[CountRef, Features]]:

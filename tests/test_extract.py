@@ -71,6 +71,17 @@ def test_a_period_and_several_companies_make_a_statistic() -> None:
     assert kinds("Từ đầu năm đến nay, các doanh nghiệp trên địa bàn để xảy ra 7 vụ đình công.") == {"aggregate"}
 
 
+def test_a_company_named_beside_several_others_does_not_make_one_incident() -> None:
+    assert kinds("Từ năm 2021 đến nay, Công đoàn thành phố đã khởi kiện 07 doanh nghiệp nợ bảo hiểm xã hội, "
+                 "buộc doanh nghiệp khắc phục.") == {"aggregate"}
+
+
+def test_a_month_named_on_its_own_dates_one_occurrence() -> None:
+    assert kinds("Tháng trước, Đội Quản lý thị trường bắt quả tang xe bồn buôn lậu 13.000 lít xăng.") \
+        == {"incident"}
+    assert kinds("Trong tháng 3, lực lượng quản lý thị trường phát hiện 13 vụ buôn lậu xăng dầu.") == {"aggregate"}
+
+
 def test_a_day_named_tells_what_happened_that_day() -> None:
     assert kinds("Ngày 8/5, hàng trăm công nhân khu công nghiệp Tân Tạo đình công vì chưa được trả lương tháng 4.") \
         == {"incident"}

@@ -13,6 +13,7 @@ from functools import cache
 from pipeline.document import Document, Event, Sentence
 from pipeline.extract import mentions
 from pipeline.extract.cues import activity_labels, topic_labels, typed_labels
+from pipeline.extract.dates import TimeMention
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
@@ -57,11 +58,18 @@ class EventBuilder:
         if any(c.unit in self.occurrence_units for c in counts):
             return "aggregate"
         times = mentions.times(doc, sentence)
-        if any(not t.is_period for t in times) or self.one_actor(sentence.text.lower()):
+        companies = any(c.unit == "companies" and c.value >= 2 for c in counts)
+        if any(not t.is_period for t in times) or (self.one_actor(sentence.text.lower()) and not companies):
             return "incident"  # what happened on a day, or to one company, is one occurrence
-        period = any(t.is_period for t in times)
+        period = any(self.spans(t) for t in times)
         plural = any(c.unit != "money_vnd" for c in counts)
         return "aggregate" if plural and (cues or period) else "incident"
+
+    @staticmethod
+    def spans(time: TimeMention) -> bool:
+        """A month named on its own ("tháng 8-2012", "tháng trước") dates an occurrence like a
+        day does; a year, a quarter, a range or "trong tháng 3" spans a statistic."""
+        return time.is_period and not time.text.lower().startswith("tháng")
 
     def one_actor(self, text: str) -> bool:
         return any(not self.many.search(text, max(0, m.start() - 12), m.start()) for m in self.actor.finditer(text))
@@ -116,7 +124,8 @@ class EventBuilder:
 
     @staticmethod
     def evidence(doc: Document, sentences: list[Sentence], label: str) -> Sentence:
-        """The surest sentence; the title restates the story, so a body sentence is preferred,
-        and among equals one with a count, then the first."""
+        """A sure sentence that names the day, else one with a count, else the first; the
+        title restates the story, so a body sentence is preferred."""
         body = [s for s in sentences if s.index > 0] or sentences
-        return max(body, key=lambda s: (min(s.labels[label], 2.0), bool(mentions.counts(doc, s)), -s.index))
+        return max(body, key=lambda s: (s.labels[label] >= 1.5, any(not t.is_period for t in mentions.times(doc, s)),
+                                        bool(mentions.counts(doc, s)), -s.index))
