@@ -256,6 +256,9 @@ class Gazetteer:
         residence = "|".join(re.escape(w) for w, _ in sorted(by_kind["residence"], key=lambda x: -len(x[0])))
         self._residence = re.compile(rf"(?<!\w)(?:{residence})(?!\w)[^();.!?\n]{{0,120}}")
         self._street_end = ending("street")
+        # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
+        streets = "|".join(re.escape(w) for w, _ in by_kind["street"])
+        self._road_end = re.compile(rf"(?<!\w)(?:{streets}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
         self._unit_end = re.compile(rf"(?<!\w)(?:{_alternation(self._units)})$")
 
     def _pre_code(self, short: str) -> str:
@@ -304,6 +307,8 @@ class Gazetteer:
             if m["zn"] is not None:
                 raws.append(_Raw(m.start(), m.end(), "zone", [self._zones[_canon(m["zn"])]]))
                 pos = m.end()
+            elif m["run"] is not None and self._is_street(text, m.start()):
+                pos = m.end()  # "cao tốc TP HCM - Trung Lương" is a road
             elif m["run"] is not None:
                 raw = self._unit_mention(m)
                 if raw is None:
@@ -373,6 +378,8 @@ class Gazetteer:
 
     def _is_street(self, text: str, start: int) -> bool:
         lo = max(0, start - 30)
+        if self._road_end.search(text, max(0, start - 45), start):
+            return True
         return bool(self._street_end.search(text, lo, start)) and not self._unit_end.search(text, lo, start)
 
     def _add_bare_districts(self, text: str, raws: list[_Raw]) -> list[_Raw]:

@@ -110,6 +110,14 @@ def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
     assert rules()(arrest).event_types == ["drugs"]
 
 
+def test_poisoning_by_pesticide_or_lead_is_no_food_poisoning() -> None:
+    def types(text: str) -> list[str]:
+        return rules()(Article(doc_id="p", text="Tin y tế\n" + text)).event_types
+    assert types("Hai công nhân bị ngộ độc thuốc sâu, được đưa đi cấp cứu.") == []
+    assert types("Bé trai nhập viện vì ngộ độc chì do dùng thuốc cam.") == []
+    assert types("Hơn 50 công nhân bị ngộ độc thực phẩm sau bữa ăn ca.") == ["food_poisoning"]
+
+
 def test_a_question_states_no_event() -> None:
     advice = Article(doc_id="q1", text="Hỏi đáp pháp luật\nXin hỏi người lao động được đình công khi nào?")
     assert not rules()(advice).relevant

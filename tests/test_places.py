@@ -65,6 +65,12 @@ def test_people_streets_and_oceans_are_not_provinces(gaz: Gazetteer) -> None:
     assert provinces(gaz, "đưa về thành phố Hà Nội") == ["Hà Nội"]
 
 
+def test_roads_named_by_their_ends_are_not_places(gaz: Gazetteer) -> None:
+    assert provinces(gaz, "xe khách bốc cháy trên đường cao tốc TP HCM - Trung Lương") == []
+    assert provinces(gaz, "tai nạn trên cao tốc Hà Nội - Hải Phòng, đoạn qua tỉnh Hưng Yên") == ["Hưng Yên"]
+    assert provinces(gaz, "xe chở khách từ Tiền Giang về TP HCM") == ["Tiền Giang", "Hồ Chí Minh"]
+
+
 def test_district_after_unit_word(gaz: Gazetteer) -> None:
     (m,) = find(gaz, "Công nhân huyện Quế Võ ngừng việc")
     assert (m.level, m.text, m.district, m.province, m.province_code) == (
