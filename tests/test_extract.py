@@ -58,6 +58,13 @@ def test_a_proposed_count_is_confirmed_by_one_gold_count_of_its_type_unit_and_va
     assert matched(doc, {**gold, "relevant": False}) == set()
 
 
+def test_a_figure_goes_to_the_event_whose_cue_it_stands_by() -> None:
+    article = Article(doc_id="b1", text="Bắt quả tang\nNgày 3/5, Công an huyện Thạch Hà bắt 5 đối tượng đánh bạc, "
+                                        "thu 20 triệu đồng; cùng ngày bắt 2 đối tượng mua bán ma túy.")
+    counts = {e.type: [(c.value, c.unit) for c in e.counts] for e in rules()(article).events}
+    assert counts == {"gambling": [(5, "suspects"), (20_000_000, "money_vnd")], "drugs": [(2, "suspects")]}
+
+
 def kinds(text: str) -> set[str]:
     return {e.kind for e in rules()(Article(doc_id="k", text="Tin lao động\n" + text)).events}
 

@@ -11,6 +11,7 @@ from functools import cache
 
 from pipeline.document import Count, Document, Event, Sentence
 from pipeline.extract import mentions
+from pipeline.extract.cues import whole_word_cues
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
@@ -38,8 +39,9 @@ class EventCounts:
         stating = {e.sentence for e in doc.events}
         for event in doc.events:
             seen_here = seen.setdefault((event.type, event.kind), set())
+            others = {e.type for e in doc.events if e.sentence == event.sentence} - {event.type}
             for sentence in self.telling(doc, event, stating):
-                self.add_counts(doc, event, sentence, seen_here)
+                self.add_counts(doc, event, sentence, seen_here, others if sentence.index == event.sentence else set())
         return doc
 
     def telling(self, doc: Document, event: Event, stating: set[int]) -> list[Sentence]:
@@ -52,10 +54,15 @@ class EventCounts:
             told.append(sentence)
         return told
 
-    def add_counts(self, doc: Document, event: Event, sentence: Sentence, seen_here: set[tuple[str, float]]) -> None:
+    def add_counts(self, doc: Document, event: Event, sentence: Sentence, seen_here: set[tuple[str, float]],
+                   others: set[str]) -> None:
+        """`others`: the types of the other events the sentence states; a figure goes to the
+        event whose cue stands nearest ("2 vụ trộm cắp xe máy và 1 vụ cướp giật")."""
         for found in mentions.counts(doc, sentence):
             before = sentence.text[max(0, found.start - 30):found.start].lower()
             if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here:
+                continue
+            if others and nearest_type(sentence, found.start, found.end, others | {event.type}) in others:
                 continue
             if event.kind == "incident" and found.value == 1 and found.unit in self.single_units_skipped:
                 continue
@@ -63,3 +70,9 @@ class EventCounts:
             text, start, end = doc.span(sentence.start + found.start, sentence.start + found.end)
             event.counts.append(Count(value=found.value, unit=found.unit, qualifier=found.qualifier,
                                       text=text, start=start, end=end))
+
+
+def nearest_type(sentence: Sentence, start: int, end: int, types: set[str]) -> str | None:
+    """The type, among `types`, of the cue nearest to a span of the sentence."""
+    cues = [c for c in whole_word_cues(sentence) if c.label in types]
+    return min(cues, key=lambda c: max(c.start - end, start - c.end, 0)).label if cues else None
