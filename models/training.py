@@ -138,17 +138,30 @@ def cross_validate(docs: list[Document], golds: list[Rec], stages: Stages, param
                    background: tuple[list[Document], list[Rec]] | None = None) -> tuple[Report, dict[str, Rec]]:
     """Out-of-fold predictions for every article, and their scores; `background` articles are
     added to every training fold and never scored."""
-    predicted: dict[str, Rec] = {}
+    predicted = out_of_fold(docs, golds, stages, params, folds, seed, background)[None]
+    return score({g["doc_id"]: g for g in golds}, predicted), predicted
+
+
+def out_of_fold(docs: list[Document], golds: list[Rec], stages: Stages, params: dict[str, Any],
+                folds: int = 5, seed: int = 0, background: tuple[list[Document], list[Rec]] | None = None,
+                count_thresholds: Sequence[float | None] = (None,)) -> dict[float | None, dict[str, Rec]]:
+    """Out-of-fold predictions with the count filter at each threshold (None: as configured);
+    a threshold changes no fit, so one fit per fold serves them all."""
+    predicted: dict[float | None, dict[str, Rec]] = {t: {} for t in count_thresholds}
     extra_docs, extra_golds = background or ([], [])
     splitter = KFold(n_splits=min(folds, len(docs)), shuffle=True, random_state=seed)
     for train, test in splitter.split(docs):
         estimator, counts = stages.fit([docs[i] for i in train] + extra_docs,
                                        [golds[i] for i in train] + extra_golds, params)
-        typer, counter = SentenceTypes(estimator), counts and CountFilter(counts)
-        for i in test:
-            predicted[docs[i].article.doc_id] = stages.finish(docs[i], typer, counter)
-    gold = {g["doc_id"]: g for g in golds}
-    return score(gold, predicted), predicted
+        typer = SentenceTypes(estimator)
+        configured = counts.threshold if counts is not None else None
+        for threshold in count_thresholds:
+            if counts is not None:
+                counts.threshold = configured if threshold is None else threshold
+            counter = counts and CountFilter(counts)
+            for i in test:
+                predicted[threshold][docs[i].article.doc_id] = stages.finish(docs[i], typer, counter)
+    return predicted
 
 
 def objective(report: Report) -> float:
@@ -171,12 +184,21 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
     defaults = _params(config, LEARNED)
     grid = [dict(defaults, C=c, threshold=t) for c, t in product(search.get("C", [defaults["C"]]),
                                                                    search.get("threshold", [defaults["threshold"]]))]
+    count_thresholds = search.get("count_threshold", [None]) if stages.count_params is not None else [None]
+    gold = {g["doc_id"]: g for g in labelled.golds}
     trials = []
     for params in grid:
-        report, _ = cross_validate(docs, labelled.golds, stages, params, folds)
-        trials.append({"params": params, "objective": round(objective(report), 4), "metrics": report.metrics})
-        say(f"C={params['C']} threshold={params['threshold']}: objective {objective(report):.3f}")
+        by_threshold = out_of_fold(docs, labelled.golds, stages, params, folds, count_thresholds=count_thresholds)
+        for count_threshold, predicted in by_threshold.items():
+            report = score(gold, predicted)
+            trials.append({"params": params, "count_threshold": count_threshold,
+                           "objective": round(objective(report), 4), "metrics": report.metrics})
+            say(f"C={params['C']} threshold={params['threshold']} count threshold={count_threshold}: "
+                f"objective {objective(report):.3f}")
     best = max(trials, key=lambda t: t["objective"])
+    if best["count_threshold"] is not None:
+        stages.count_params["threshold"] = best["count_threshold"]
+        config["components"][COUNT_FILTER]["threshold"] = best["count_threshold"]
     estimator, counts = stages.fit(docs, labelled.golds, best["params"])
 
     output.mkdir(parents=True, exist_ok=True)
@@ -192,6 +214,7 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
         "trained_on": labelled.sources,
         "articles": len(docs),
         "params": best["params"],
+        "count_threshold": best["count_threshold"],
         "cross_validation": {"folds": folds, "metrics": best["metrics"], "trials": trials},
         "versions": {"python": platform.python_version(), "vnsec": __version__,
                      **{lib: version(lib) for lib in ("scikit-learn", "skops", "underthesea", "spacy", "numpy")}},

@@ -1,11 +1,13 @@
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from models.training import learned_config
 from pipeline.cli import app
 from pipeline.evaluation import load_jsonl, score
 from pipeline.extractor import Extractor
@@ -33,6 +35,13 @@ def test_trained_model_records_what_it_learned_from(trained: Path) -> None:
     assert meta["cross_validation"]["folds"] == 3
     assert 0 < meta["cross_validation"]["metrics"]["relevance"]["f1"] <= 1
     assert {"scikit-learn", "skops", "underthesea"} <= set(meta["versions"])
+    # the count filter's threshold is chosen by the same cross-validation, and saved
+    search = learned_config()["training"]
+    assert len(meta["cross_validation"]["trials"]) == len(search["C"]) * len(search["threshold"]) * len(
+        search["count_threshold"])
+    assert meta["count_threshold"] in search["count_threshold"]
+    saved = tomllib.loads((trained / "config.toml").read_text())
+    assert saved["components"]["count_filter"]["threshold"] == meta["count_threshold"]
     # every learned component is retrained and saved beside the config that loads it
     assert {p.name for p in trained.glob("*.skops")} == {"sentence_types.skops", "count_filter.skops"}
     assert {"sentence_types", "count_filter"} <= {name for name, _ in Extractor.load(trained).components}
