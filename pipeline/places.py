@@ -252,6 +252,7 @@ class Gazetteer:
             return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w, _ in by_kind[kind])}) $", re.I)
 
         self._cue_end = ending("place_cue")
+        self._target_end = ending("target")
         # a residence runs from its cue to the end of the clause: "(SN 1994, trú tại xóm 10, xã X, Nghệ An)"
         residence = "|".join(re.escape(w) for w, _ in sorted(by_kind["residence"], key=lambda x: -len(x[0])))
         self._residence = re.compile(rf"(?<!\w)(?:{residence})(?!\w)[^();.!?\n]{{0,120}}")
@@ -365,6 +366,8 @@ class Gazetteer:
         if prev_word in self._name_parts:
             return None  # "Nguyễn Thái Bình", "Lưu Bình Nhưỡng" are people
         if entry.kind == "foreign":
+            if self._target_end.search(text, max(0, start - 20), start):
+                return None  # "biểu tình chống Trung Quốc" happens at home
             nxt = _NEXT_WORD.match(text, end)
             single = " " not in text[start:end] and "-" not in text[start:end]
             if single and (prev_word[:1].isupper() or (nxt is not None and nxt.group(1)[:1].isupper())):

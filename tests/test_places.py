@@ -71,6 +71,12 @@ def test_roads_named_by_their_ends_are_not_places(gaz: Gazetteer) -> None:
     assert provinces(gaz, "xe chở khách từ Tiền Giang về TP HCM") == ["Tiền Giang", "Hồ Chí Minh"]
 
 
+def test_a_country_protested_against_is_no_place(gaz: Gazetteer) -> None:
+    assert find(gaz, "công nhân bị kích động tham gia biểu tình chống Trung Quốc") == []
+    (abroad,) = find(gaz, "hàng nghìn người biểu tình tại Trung Quốc")
+    assert abroad.foreign
+
+
 def test_district_after_unit_word(gaz: Gazetteer) -> None:
     (m,) = find(gaz, "Công nhân huyện Quế Võ ngừng việc")
     assert (m.level, m.text, m.district, m.province, m.province_code) == (
