@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -63,12 +64,11 @@ def count_features(doc: Document, event: Event, count: Count) -> Features:
 
 
 def _after(doc: Document, event: Event, count: Count) -> str:
-    """How many sentences after the evidence the figure stands (the text's offsets)."""
+    """How many sentences after the evidence the figure stands."""
     if count.start < event.end:
         return "0"
-    ends = [s.end for s in doc.sentences[event.sentence:]]
-    n = sum(1 for e in ends if doc.span(e, e)[1] <= count.start)
-    return str(min(n, 4))
+    starts = doc.memo("sentence_starts", lambda: [doc.span(s.start, s.start)[1] for s in doc.sentences])
+    return str(min(bisect_right(starts, count.start) - 1 - event.sentence, 4))
 
 
 def candidates(doc: Document) -> list[tuple[CountRef, Features]]:
