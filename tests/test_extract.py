@@ -125,6 +125,12 @@ def test_poisoning_by_pesticide_or_lead_is_no_food_poisoning() -> None:
     assert types("Hơn 50 công nhân bị ngộ độc thực phẩm sau bữa ăn ca.") == ["food_poisoning"]
 
 
+def test_workers_gathering_at_the_gate_to_claim_wages_is_a_labour_protest() -> None:
+    gate = Article(doc_id="l1", text="Công nhân đòi lương\nChiều 3/3, gần 300 công nhân may tập trung tại cổng công ty "
+                                     "yêu cầu trả hai tháng lương còn nợ.")
+    assert "labor_protest" in rules()(gate).event_types
+
+
 def test_a_question_states_no_event() -> None:
     advice = Article(doc_id="q1", text="Hỏi đáp pháp luật\nXin hỏi người lao động được đình công khi nào?")
     assert not rules()(advice).relevant
