@@ -4,6 +4,7 @@ import tomllib
 
 from models.count_filter import matched
 from pipeline.document import Article
+from pipeline.extract.cues import typed_labels
 from pipeline.extractor import Extractor
 from pipeline.resources import data_path
 
@@ -129,6 +130,12 @@ def test_workers_gathering_at_the_gate_to_claim_wages_is_a_labour_protest() -> N
     gate = Article(doc_id="l1", text="Công nhân đòi lương\nChiều 3/3, gần 300 công nhân may tập trung tại cổng công ty "
                                      "yêu cầu trả hai tháng lương còn nợ.")
     assert "labor_protest" in rules()(gate).event_types
+
+
+def test_an_accident_at_work_is_not_a_traffic_accident() -> None:
+    # "xe tải lùi trúng công nhân đang làm việc": both cued, the more specific type takes the sentence
+    assert typed_labels({"traffic_accident": 1.3, "workplace_accident": 1.1}, 1.0) == ["workplace_accident"]
+    assert typed_labels({"traffic_accident": 1.3, "workplace_accident": 0.4}, 1.0) == ["traffic_accident"]
 
 
 def test_a_question_states_no_event() -> None:
