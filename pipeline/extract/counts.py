@@ -57,7 +57,7 @@ class EventCounts:
     def add_counts(self, doc: Document, event: Event, sentence: Sentence, seen_here: set[tuple[str, float]],
                    others: set[str]) -> None:
         """`others`: the types of the other events the sentence states; a figure goes to the
-        event whose cue stands nearest ("2 vụ trộm cắp xe máy và 1 vụ cướp giật")."""
+        event whose cue stands nearest ("5 đối tượng đánh bạc ...; 2 đối tượng mua bán ma túy")."""
         for found in mentions.counts(doc, sentence):
             before = sentence.text[max(0, found.start - 30):found.start].lower()
             if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here:
