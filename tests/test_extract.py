@@ -138,6 +138,23 @@ def test_an_accident_at_work_is_not_a_traffic_accident() -> None:
     assert typed_labels({"traffic_accident": 1.3, "workplace_accident": 0.4}, 1.0) == ["traffic_accident"]
 
 
+def test_a_type_named_once_weakly_in_an_article_about_another_is_in_passing() -> None:
+    from pipeline.document import Sentence
+    from pipeline.extract.events import EventBuilder
+
+    def sentence(i: int, **labels: float) -> Sentence:
+        return Sentence(i, 0, 0, "", labels=labels)
+
+    killing = [sentence(1, violent_crime=3.4), sentence(2, violent_crime=2.2)]
+    drugs = [sentence(3, drugs=1.2)]
+    events = EventBuilder(passing_below=2.0, dominant_from=3.0)
+    groups = {("violent_crime", "incident"): killing, ("drugs", "incident"): drugs}
+    assert events.in_passing(groups) == {"drugs"}
+    assert events.in_passing({**groups, ("drugs", "incident"): [*drugs, sentence(4, drugs=1.1)]}) == set()
+    assert events.in_passing({("drugs", "incident"): drugs, ("theft", "incident"): [sentence(5, theft=2.5)]}) == set()
+    assert EventBuilder().in_passing(groups) == set()  # off unless configured
+
+
 def test_a_question_states_no_event() -> None:
     advice = Article(doc_id="q1", text="Hỏi đáp pháp luật\nXin hỏi người lao động được đình công khi nào?")
     assert not rules()(advice).relevant

@@ -40,8 +40,12 @@ def actor_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 @component("events")
 class EventBuilder:
     def __init__(self, threshold: float = 1.0, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv",
-                 occurrence_units: tuple[str, ...] = ("incidents", "sessions")) -> None:
+                 occurrence_units: tuple[str, ...] = ("incidents", "sessions"),
+                 passing_below: float = 0.0, dominant_from: float = float("inf")) -> None:
         self.threshold = threshold
+        # a type one sentence gives below `passing_below`, in an article that some type
+        # states at `dominant_from` or more, is mentioned in passing
+        self.passing_below, self.dominant_from = passing_below, dominant_from
         self.aggregate, strengths = aggregate_cues(aggregate_lexicon)
         self.actor, self.many = actor_cues(aggregate_lexicon)
         self.strong, self.masks = strengths["strong"], strengths["none"]
@@ -79,13 +83,27 @@ class EventBuilder:
         for sentence in doc.sentences:
             for label in self.labels(sentence):
                 groups.setdefault((label, self.kind(doc, sentence)), []).append(sentence)
+        passing = self.in_passing(groups)
         for (label, kind), sentences in groups.items():
+            if label in passing:
+                continue
             for sentence in self.distinct(doc, sentences, label):
                 text, start, end = doc.span(sentence.start, sentence.end)
                 doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
                                         sentence=sentence.index, confidence=min(1.0, sentence.labels[label])))
         doc.events.sort(key=lambda e: (e.start, e.type))
         return doc
+
+    def in_passing(self, groups: dict[tuple[str, str], list[Sentence]]) -> set[str]:
+        """Types an article about something else names once, weakly: the drugs a killer had
+        taken, the robbery a patrol was out to prevent."""
+        stated: dict[str, list[float]] = {}
+        for (label, _), sentences in groups.items():
+            stated.setdefault(label, []).extend(s.labels[label] for s in sentences)
+        top = max((max(scores) for scores in stated.values()), default=0.0)
+        if top < self.dominant_from:
+            return set()
+        return {label for label, scores in stated.items() if len(scores) == 1 and scores[0] < self.passing_below}
 
     def labels(self, sentence: Sentence) -> list[str]:
         """The sentence's event types; a question states none, and a talk or campaign against
