@@ -34,7 +34,11 @@ def test_crawl_delay_slows_the_host_down(tmp_path: Path) -> None:
         crawl(site, tmp_path, polite=True, rate=50.0)
     starts = sorted(h.start for h in server.hits)
     assert len(starts) >= 8 and len(articles(tmp_path)) == len(news.stories)
-    assert min(b - a for a, b in pairwise(starts)) >= 0.24
+    # the crawler spaces its requests by their start; the server sees each a little later, by
+    # as much as a new connection takes, so single gaps are judged with that slack
+    gaps = [b - a for a, b in pairwise(starts)]
+    assert min(gaps) >= 0.15
+    assert sum(gaps) / len(gaps) >= 0.245
 
 
 def test_feed_and_sitemap_dates_bound_what_is_fetched(tmp_path: Path) -> None:
