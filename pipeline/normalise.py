@@ -159,3 +159,12 @@ def _apply_tone(text: str, edits: list[tuple[int, int, str]]) -> list[tuple[int,
 
 def _shift(edits: list[tuple[int, int, str]], by: int) -> list[tuple[int, int, str]]:
     return [(s + by, e + by, r) for s, e, r in edits]
+
+
+_BRACKETED = re.compile(r"\[[^\[\]\n]{0,200}\]")
+
+
+def asides(text: str) -> list[tuple[int, int]]:
+    """Spans in square brackets: news sites put links to other stories there ("[Xe cấp cứu
+    gây tai nạn tại Hà Nội]"), so nothing in them tells of this article's events."""
+    return [m.span() for m in _BRACKETED.finditer(text)]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from pipeline.normalise import normalise_str
+from pipeline.normalise import asides, normalise_str
 from pipeline.resources import read_tsv
 
 Level = Literal["province", "district", "commune", "foreign", "zone"]
@@ -324,6 +324,8 @@ class Gazetteer:
                     raws.append(raw)
                 pos = m.end()
         raws = self._add_bare_districts(text, raws)
+        links = asides(text)
+        raws = [r for r in raws if not any(s <= r.start and r.end <= e for s, e in links)]
         self._resolve(raws, context_provinces)
         spans = [m.span() for m in self._residence.finditer(text)]
         return [self._mention(text, r, any(s <= r.start and r.end <= e for s, e in spans)) for r in raws]

@@ -155,6 +155,13 @@ def test_a_type_named_once_weakly_in_an_article_about_another_is_in_passing() ->
     assert EventBuilder().in_passing(groups) == set()  # off unless configured
 
 
+def test_a_link_to_another_story_states_no_event() -> None:
+    fire = Article(doc_id="a1", text="Cháy xưởng gỗ\nRạng sáng 3/4, vụ cháy xưởng gỗ ở huyện Nhà Bè thiêu rụi 2 xe. "
+                                     "[Xe cấp cứu gây tai nạn rồi bỏ chạy tại Hà Nội]")
+    record = rules()(fire)
+    assert record.event_types == ["fire_explosion"] and record.provinces == ["Hồ Chí Minh"]
+
+
 def test_a_question_states_no_event() -> None:
     advice = Article(doc_id="q1", text="Hỏi đáp pháp luật\nXin hỏi người lao động được đình công khi nào?")
     assert not rules()(advice).relevant

@@ -77,6 +77,12 @@ def test_a_country_protested_against_is_no_place(gaz: Gazetteer) -> None:
     assert abroad.foreign
 
 
+def test_a_birth_year_parenthesis_and_a_bracketed_link_hold_no_place_of_the_event(gaz: Gazetteer) -> None:
+    found = find(gaz, "xe đâm vào anh A. (SN 1982, phường Tam Hiệp, TP Biên Hòa, Đồng Nai) tại xã Phú Nhuận, "
+                      "TP Bến Tre [Xe cấp cứu gây tai nạn tại Hà Nội]")
+    assert [(m.province, m.residence) for m in found] == [("Đồng Nai", True)] * 3 + [("Bến Tre", False)] * 2
+
+
 def test_district_after_unit_word(gaz: Gazetteer) -> None:
     (m,) = find(gaz, "Công nhân huyện Quế Võ ngừng việc")
     assert (m.level, m.text, m.district, m.province, m.province_code) == (

@@ -13,7 +13,7 @@ from functools import cache
 
 from pipeline.document import Cue, Document, Sentence
 from pipeline.extractor import component
-from pipeline.normalise import normalise_str
+from pipeline.normalise import asides, normalise_str
 from pipeline.resources import read_tsv
 
 CONFUSER = "-"
@@ -45,7 +45,10 @@ class EventCues:
         if not doc.sentences:
             return doc
         starts = [s.start for s in doc.sentences]
+        links = asides(doc.text.text)
         for match in self.pattern.finditer(doc.text.text.lower()):
+            if any(s <= match.start() < e for s, e in links):
+                continue
             sentence = doc.sentences[bisect_right(starts, match.start()) - 1]
             begin, end = match.start() - sentence.start, match.end() - sentence.start
             if end > len(sentence.text):  # a cue across a sentence break is no cue
