@@ -175,6 +175,13 @@ def test_responders_sent_to_the_scene_are_not_counts_of_the_event() -> None:
     assert counts == [("deaths", 2)]
 
 
+def test_reward_and_relief_money_are_not_counts_of_the_event() -> None:
+    arrest = Article(doc_id="r1", text="Bắt nhóm trộm cắp\nNgày 5/6, Công an huyện Nhà Bè bắt 3 đối tượng trộm cắp "
+                                       "xe máy; Giám đốc Công an tỉnh thưởng nóng 10 triệu đồng cho ban chuyên án.")
+    counts = [(c.unit, c.value) for e in rules()(arrest).events for c in e.counts]
+    assert counts == [("suspects", 3)]
+
+
 def test_a_protest_in_a_foreign_city_is_not_relevant() -> None:
     abroad = Article(doc_id="h1", text="Biểu tình lớn phản đối hội nghị\n"
                                        "Khoảng 100.000 người biểu tình tại Hamburg, cảnh sát bắt giữ 200 người.")
