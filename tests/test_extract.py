@@ -162,6 +162,12 @@ def test_a_link_to_another_story_states_no_event() -> None:
     assert record.event_types == ["fire_explosion"] and record.provinces == ["Hồ Chí Minh"]
 
 
+def test_a_stab_to_the_body_is_violence_not_a_collision() -> None:
+    def types(text: str) -> list[str]:
+        return rules()(Article(doc_id="s", text="Tin an ninh\n" + text)).event_types
+    assert types("Tối 2/5, Nguyễn Văn A. dùng chai bia vỡ đâm vào ngực anh B. tại quán nhậu.") == ["violent_crime"]
+
+
 def test_a_question_states_no_event() -> None:
     advice = Article(doc_id="q1", text="Hỏi đáp pháp luật\nXin hỏi người lao động được đình công khi nào?")
     assert not rules()(advice).relevant
