@@ -196,8 +196,7 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
             say(f"C={params['C']} threshold={params['threshold']} count threshold={count_threshold}: "
                 f"objective {objective(report):.3f}")
     best = max(trials, key=lambda t: t["objective"])
-    if best["count_threshold"] is not None:
-        stages.count_params["threshold"] = best["count_threshold"]
+    if best["count_threshold"] is not None:  # a threshold changes no fit: only the config keeps it
         config["components"][COUNT_FILTER]["threshold"] = best["count_threshold"]
     estimator, counts = stages.fit(docs, labelled.golds, best["params"])
 

@@ -35,6 +35,12 @@ class TimeMention:
     relative: bool = False  # depends on the day of writing or on an earlier date
     anaphoric: bool = False  # "cùng ngày": the day of a date told before
 
+    @property
+    def spans_a_statistic(self) -> bool:
+        """A month named on its own ("tháng 8-2012", "tháng trước") dates an occurrence like a
+        day does; a year, a quarter, a range or "trong tháng 3" spans a statistic."""
+        return self.is_period and not self.text.lower().startswith("tháng")
+
 
 @dataclass(slots=True)
 class _Point:

@@ -13,7 +13,6 @@ from functools import cache
 from pipeline.document import Document, Event, Sentence
 from pipeline.extract import mentions
 from pipeline.extract.cues import activity_labels, topic_labels, typed_labels
-from pipeline.extract.dates import TimeMention
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
@@ -65,15 +64,9 @@ class EventBuilder:
         companies = any(c.unit == "companies" and c.value >= 2 for c in counts)
         if any(not t.is_period for t in times) or (self.one_actor(sentence.text.lower()) and not companies):
             return "incident"  # what happened on a day, or to one company, is one occurrence
-        period = any(self.spans(t) for t in times)
+        period = any(t.spans_a_statistic for t in times)
         plural = any(c.unit != "money_vnd" for c in counts)
         return "aggregate" if plural and (cues or period) else "incident"
-
-    @staticmethod
-    def spans(time: TimeMention) -> bool:
-        """A month named on its own ("tháng 8-2012", "tháng trước") dates an occurrence like a
-        day does; a year, a quarter, a range or "trong tháng 3" spans a statistic."""
-        return time.is_period and not time.text.lower().startswith("tháng")
 
     def one_actor(self, text: str) -> bool:
         return any(not self.many.search(text, max(0, m.start() - 12), m.start()) for m in self.actor.finditer(text))
