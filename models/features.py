@@ -60,7 +60,10 @@ def candidates(doc: Document) -> list[tuple[Candidate, Features]]:
         if not cues:
             continue
         shared = sentence_features(doc, sentence)
-        for label in sorted({c.label for c in cues}):
+        labels = sorted({c.label for c in cues})
+        # a sentence cueing many types is a list of offences: a general situation, rarely an event
+        shared["labels_here=" + _bucket(len(labels), (1, 2, 3))] = 1
+        for label in labels:
             mine = [c for c in cues if c.label == label]
             features = dict(context)
             features.update(shared)

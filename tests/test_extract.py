@@ -193,3 +193,28 @@ def test_a_protest_in_a_foreign_city_is_not_relevant() -> None:
                                        "Khoảng 100.000 người biểu tình tại Hamburg, cảnh sát bắt giữ 200 người.")
     record = rules()(abroad)
     assert not record.relevant and record.events == []
+
+
+def test_a_weaker_sentence_goes_on_telling_a_type_the_article_states() -> None:
+    from pipeline.document import Sentence
+    from pipeline.extract.events import EventBuilder
+
+    fire = [Sentence(0, 0, 0, "", labels={"fire_explosion": 1.8}),
+            Sentence(1, 0, 0, "", labels={"fire_explosion": 0.7}),  # "khoảng 10 ha rừng đã bị cháy"
+            Sentence(2, 0, 0, "", labels={"theft": 0.7})]
+    assert EventBuilder(join_from=0.6).typed(fire) == [["fire_explosion"], ["fire_explosion"], []]
+    assert EventBuilder().typed(fire) == [["fire_explosion"], [], []]  # off unless configured
+    assert EventBuilder(join_from=0.6).typed(fire[1:]) == [[], []]  # nothing stated, nothing to join
+
+
+def test_the_typer_sees_a_sentence_that_lists_many_offences() -> None:
+    # "dễ bị các loại tội phạm như lừa đảo, cho vay lãi nặng, trộm cắp": a general situation
+    from models.features import candidates
+
+    listing = Article(doc_id="f1", text="Tình hình an ninh công nhân\nCông nhân rất dễ bị các loại tội phạm như "
+                                        "lừa đảo chiếm đoạt tài sản, cho vay lãi nặng, trộm cắp tài sản lôi kéo.")
+    story = Article(doc_id="f2", text="Bắt kẻ trộm\nĐêm 3/4, H. đột nhập nhà dân trộm cắp 2 xe máy.")
+    extractor = Extractor.load("default")
+    seen = {a.doc_id: {k for _, f in candidates(extractor.document(a)) for k in f if k.startswith("labels_here=")}
+            for a in (listing, story)}
+    assert seen == {"f1": {"labels_here=3"}, "f2": {"labels_here=1"}}

@@ -40,8 +40,12 @@ def actor_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 class EventBuilder:
     def __init__(self, threshold: float = 1.0, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv",
                  occurrence_units: tuple[str, ...] = ("incidents", "sessions"),
-                 passing_below: float = 0.0, dominant_from: float = float("inf")) -> None:
+                 passing_below: float = 0.0, dominant_from: float = float("inf"),
+                 join_from: float = float("inf")) -> None:
         self.threshold = threshold
+        # once the article states a type, a sentence scored `join_from` or more for it goes on
+        # telling that story (a weaker sentence of a story already told)
+        self.join_from = min(join_from, threshold)
         # a type one sentence gives below `passing_below`, in an article that some type
         # states at `dominant_from` or more, is mentioned in passing
         self.passing_below, self.dominant_from = passing_below, dominant_from
@@ -73,8 +77,8 @@ class EventBuilder:
 
     def __call__(self, doc: Document) -> Document:
         groups: dict[tuple[str, str], list[Sentence]] = {}
-        for sentence in doc.sentences:
-            for label in self.labels(sentence):
+        for sentence, labels in zip(doc.sentences, self.typed(doc.sentences), strict=True):
+            for label in labels:
                 groups.setdefault((label, self.kind(doc, sentence)), []).append(sentence)
         passing = self.in_passing(groups)
         for (label, kind), sentences in groups.items():
@@ -98,13 +102,23 @@ class EventBuilder:
             return set()
         return {label for label, scores in stated.items() if len(scores) == 1 and scores[0] < self.passing_below}
 
-    def labels(self, sentence: Sentence) -> list[str]:
+    def typed(self, sentences: list[Sentence]) -> list[list[str]]:
+        """Each sentence's event types: its own, and those the article states that it goes on
+        telling at `join_from`."""
+        typed = [self.labels(sentence) for sentence in sentences]
+        stated = {label for labels in typed for label in labels}
+        if not stated or self.join_from >= self.threshold:
+            return typed
+        return [sorted(set(labels) | (stated & set(self.labels(sentence, self.join_from))))
+                for sentence, labels in zip(sentences, typed, strict=True)]
+
+    def labels(self, sentence: Sentence, threshold: float | None = None) -> list[str]:
         """The sentence's event types; a question states none, and a talk or campaign against
         offences names them as its subject ("26 buổi tuyên truyền phòng chống ma túy, tín dụng
         đen"), not as events."""
         if sentence.text.rstrip().rstrip("\"'”’»)").endswith("?"):
             return []
-        labels = typed_labels(sentence.labels, self.threshold)
+        labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold)
         if not activity_labels() & set(labels):
             return labels
         topics = topic_labels(sentence)
