@@ -253,6 +253,7 @@ class Gazetteer:
 
         self._cue_end = ending("place_cue")
         self._target_end = ending("target")
+        self._plate_end = ending("plate")
         # a residence runs from its cue to the end of the clause: "(SN 1994, trú tại xóm 10, xã X, Nghệ An)"
         residence = "|".join(re.escape(w) for w, _ in sorted(by_kind["residence"], key=lambda x: -len(x[0])))
         self._residence = re.compile(rf"(?<!\w)(?:{residence})(?!\w)[^();.!?\n]{{0,120}}")
@@ -377,6 +378,8 @@ class Gazetteer:
             return _Raw(start, end, "foreign", [], name=text[start:end])
         if self._is_street(text, start):
             return None  # "đường Hà Nội" is a street
+        if self._plate_end.search(text, max(0, start - 20), start):
+            return None  # "xe đầu kéo biển số Thanh Hóa" was registered there
         assert entry.cand is not None
         level: Level = "district" if entry.cand.district else "province"
         return _Raw(start, end, level, [entry.cand], name=text[start:end])

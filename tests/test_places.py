@@ -71,6 +71,11 @@ def test_roads_named_by_their_ends_are_not_places(gaz: Gazetteer) -> None:
     assert provinces(gaz, "xe chở khách từ Tiền Giang về TP HCM") == ["Tiền Giang", "Hồ Chí Minh"]
 
 
+def test_a_vehicles_registration_is_no_place(gaz: Gazetteer) -> None:
+    assert provinces(gaz, "Xe đầu kéo biển số Thanh Hóa tông chết người ở Ninh Thuận") == ["Ninh Thuận"]
+    assert provinces(gaz, "ô tô BKS Hà Nội, xe khách mang biển kiểm soát Bình Định") == []
+
+
 def test_a_country_protested_against_is_no_place(gaz: Gazetteer) -> None:
     assert find(gaz, "công nhân bị kích động tham gia biểu tình chống Trung Quốc") == []
     (abroad,) = find(gaz, "hàng nghìn người biểu tình tại Trung Quốc")
