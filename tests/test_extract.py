@@ -218,3 +218,12 @@ def test_the_typer_sees_a_sentence_that_lists_many_offences() -> None:
     seen = {a.doc_id: {k for _, f in candidates(extractor.document(a)) for k in f if k.startswith("labels_here=")}
             for a in (listing, story)}
     assert seen == {"f1": {"labels_here=3"}, "f2": {"labels_here=1"}}
+
+
+def test_a_bus_company_is_no_cue_of_an_accident() -> None:
+    def cued(text: str) -> set[str]:
+        doc = rules().document(Article(doc_id="b", text="Tin\n" + text))
+        return {c.label for s in doc.sentences for c in s.cues}
+    assert cued("Công ty CP xe khách Phương Trang nợ 28 tỷ đồng bảo hiểm xã hội.") == set()
+    assert cued("Hãng xe khách Thành Bưởi tăng giá vé.") == set()
+    assert "traffic_accident" in cued("Xe khách lật trên đèo, 3 người bị thương.")
