@@ -220,10 +220,12 @@ def test_the_typer_sees_a_sentence_that_lists_many_offences() -> None:
     assert seen == {"f1": {"labels_here=3"}, "f2": {"labels_here=1"}}
 
 
-def test_a_bus_company_is_no_cue_of_an_accident() -> None:
+def test_a_bus_company_or_a_law_is_no_cue_of_an_event() -> None:
     def cued(text: str) -> set[str]:
         doc = rules().document(Article(doc_id="b", text="Tin\n" + text))
         return {c.label for s in doc.sentences for c in s.cues}
     assert cued("Công ty CP xe khách Phương Trang nợ 28 tỷ đồng bảo hiểm xã hội.") == set()
     assert cued("Hãng xe khách Thành Bưởi tăng giá vé.") == set()
     assert "traffic_accident" in cued("Xe khách lật trên đèo, 3 người bị thương.")
+    assert cued("Lý do Luật Biểu tình chưa trình ra Quốc hội.") == set()
+    assert cued("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
