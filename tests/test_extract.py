@@ -231,9 +231,10 @@ def test_a_bus_company_or_a_law_is_no_cue_of_an_event() -> None:
     assert cued("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
 
 
-def test_an_investigation_is_no_legal_provision() -> None:
+def test_an_investigation_or_a_lawyer_is_no_legal_provision() -> None:
     from pipeline.extract.cues import cue_context
 
     assert "law" not in cue_context("Cơ quan điều tra xác định đối tượng đã")  # "điều tra" = investigate
     assert "law" in cue_context("Theo Điều 198 Bộ luật Lao động,")
     assert "law" in cue_context("quy định tại điều 209, người lao động")
+    assert cue_context("Luật sư của bị cáo cho biết, hành vi") == set()

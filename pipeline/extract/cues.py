@@ -94,7 +94,7 @@ def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 def cue_context(before: str) -> set[str]:
     """Kinds of context words in the few words before a cue (see data/lexicons/cue_context.tsv)."""
     pattern, kinds = _context_pattern()
-    return {kinds[m.group()] for m in pattern.finditer(before.lower())}
+    return {kinds[m.group()] for m in pattern.finditer(before.lower())} - {CONFUSER}
 
 
 @cache
