@@ -35,6 +35,8 @@ _SEP = r"(?: | ?[-–—] ?)"
 _RUN = rf"(?:\d{{1,2}}(?!\w)|{_TOKEN}(?:{_SEP}{_RUN_TOKEN}){{0,6}})"
 _WORD_END = re.compile(r"[\w'’ʼ]+")
 _PREV_WORD = re.compile(r"([\w'’ʼ]+) $")
+_LIST_SEPARATOR = re.compile(r"(?:, | và | hoặc )")
+_LIST_END = re.compile(r"(?:, | và | hoặc )$")
 _NEXT_WORD = re.compile(r" ([\w'’ʼ]+)")
 _BARE = re.compile(rf"(?<!\w)(?P<run>{_TOKEN}(?:{_SEP}{_RUN_TOKEN}){{0,5}})(?:, ?| ?\( ?)$")
 
@@ -248,19 +250,21 @@ class Gazetteer:
         self._zone_units = [w for w, _ in by_kind["zone_unit"]]
         self._name_parts = {w for w, _ in by_kind["name_part"]}
 
-        def ending(kind: str) -> re.Pattern[str]:
-            return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w, _ in by_kind[kind])}) $", re.I)
+        def words(*kinds: str) -> str:
+            return "|".join(map(re.escape, sorted((w for k in kinds for w, _ in by_kind[k]), key=len, reverse=True)))
+
+        def ending(*kinds: str) -> re.Pattern[str]:
+            return re.compile(rf"(?<!\w)(?:{words(*kinds)}) $", re.I)
 
         self._cue_end = ending("place_cue")
-        self._target_end = ending("target")
+        self._elsewhere_end = ending("target", "origin")
+        self._elsewhere_cue = re.compile(rf"(?<!\w)(?:{words('target', 'origin')})(?!\w)", re.I)
         self._plate_end = ending("plate")
         # a residence runs from its cue to the end of the clause: "(SN 1994, trú tại xóm 10, xã X, Nghệ An)"
-        residence = "|".join(re.escape(w) for w, _ in sorted(by_kind["residence"], key=lambda x: -len(x[0])))
-        self._residence = re.compile(rf"(?<!\w)(?:{residence})(?!\w)[^();.!?\n]{{0,120}}")
+        self._residence = re.compile(rf"(?<!\w)(?:{words('residence')})(?!\w)[^();.!?\n]{{0,120}}")
         self._street_end = ending("street")
         # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
-        streets = "|".join(re.escape(w) for w, _ in by_kind["street"])
-        self._road_end = re.compile(rf"(?<!\w)(?:{streets}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
+        self._road_end = re.compile(rf"(?<!\w)(?:{words('street')}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
         self._unit_end = re.compile(rf"(?<!\w)(?:{_alternation(self._units)})$")
 
     def _pre_code(self, short: str) -> str:
@@ -369,8 +373,8 @@ class Gazetteer:
         if prev_word in self._name_parts:
             return None  # "Nguyễn Thái Bình", "Lưu Bình Nhưỡng" are people
         if entry.kind == "foreign":
-            if self._target_end.search(text, max(0, start - 20), start):
-                return None  # "biểu tình chống Trung Quốc" happens at home
+            if self._elsewhere(text, start):
+                return None  # "biểu tình chống Trung Quốc", "vốn đầu tư Hàn Quốc": at home
             nxt = _NEXT_WORD.match(text, end)
             single = " " not in text[start:end] and "-" not in text[start:end]
             if single and (prev_word[:1].isupper() or (nxt is not None and nxt.group(1)[:1].isupper())):
@@ -383,6 +387,17 @@ class Gazetteer:
         assert entry.cand is not None
         level: Level = "district" if entry.cand.district else "province"
         return _Raw(start, end, level, [entry.cand], name=text[start:end])
+
+    def _elsewhere(self, text: str, start: int) -> bool:
+        """After a target or origin word, or in a list of countries that follows one: "vốn
+        đầu tư Hàn Quốc, Trung Quốc"."""
+        if self._elsewhere_end.search(text, max(0, start - 20), start):
+            return True
+        window = text[max(0, start - 60):start]
+        cues = list(self._elsewhere_cue.finditer(window))
+        listed = window[cues[-1].end():] if cues else ""
+        words = _LIST_SEPARATOR.sub(" ", listed).split()
+        return bool(words) and _LIST_END.search(listed) is not None and all(w[:1].isupper() for w in words)
 
     def _is_street(self, text: str, start: int) -> bool:
         lo = max(0, start - 30)

@@ -82,6 +82,13 @@ def test_a_country_protested_against_is_no_place(gaz: Gazetteer) -> None:
     assert abroad.foreign
 
 
+def test_where_money_people_or_goods_come_from_is_no_place(gaz: Gazetteer) -> None:
+    assert find(gaz, "06 vụ ngừng việc tại doanh nghiệp có vốn đầu tư Hàn Quốc, Trung Quốc") == []
+    assert find(gaz, "ông Lin (quốc tịch Trung Quốc) đã rời khỏi Việt Nam") == []
+    (abroad,) = find(gaz, "công nhân Việt Nam bị bắt tại Trung Quốc")
+    assert abroad.foreign
+
+
 def test_a_birth_year_parenthesis_and_a_bracketed_link_hold_no_place_of_the_event(gaz: Gazetteer) -> None:
     found = find(gaz, "xe đâm vào anh A. (SN 1982, phường Tam Hiệp, TP Biên Hòa, Đồng Nai) tại xã Phú Nhuận, "
                       "TP Bến Tre [Xe cấp cứu gây tai nạn tại Hà Nội]")
