@@ -260,6 +260,7 @@ class Gazetteer:
         self._elsewhere_end = ending("target", "origin")
         self._elsewhere_cue = re.compile(rf"(?<!\w)(?:{words('target', 'origin')})(?!\w)", re.I)
         self._plate_end = ending("plate")
+        self._homeward = re.compile(rf" (?:{words('homeward')})(?!\w)", re.I)
         # a residence runs from its cue to the end of the clause: "(SN 1994, trú tại xóm 10, xã X, Nghệ An)"
         self._residence = re.compile(rf"(?<!\w)(?:{words('residence')})(?!\w)[^();.!?\n]{{0,120}}")
         self._street_end = ending("street")
@@ -372,9 +373,11 @@ class Gazetteer:
         prev_word = prev.group(1) if prev else ""
         if prev_word in self._name_parts:
             return None  # "Nguyễn Thái Bình", "Lưu Bình Nhưỡng" are people
+        if self._plate_end.search(text, max(0, start - 20), start):
+            return None  # "xe đầu kéo biển số Thanh Hóa", "xe môtô biển số Lào" were registered there
         if entry.kind == "foreign":
-            if self._elsewhere(text, start):
-                return None  # "biểu tình chống Trung Quốc", "vốn đầu tư Hàn Quốc": at home
+            if self._elsewhere(text, start) or self._homeward.match(text, end):
+                return None  # "chống Trung Quốc", "vốn đầu tư Hàn Quốc", "từ Lào về Việt Nam": at home
             nxt = _NEXT_WORD.match(text, end)
             single = " " not in text[start:end] and "-" not in text[start:end]
             if single and (prev_word[:1].isupper() or (nxt is not None and nxt.group(1)[:1].isupper())):
@@ -382,8 +385,6 @@ class Gazetteer:
             return _Raw(start, end, "foreign", [], name=text[start:end])
         if self._is_street(text, start):
             return None  # "đường Hà Nội" is a street
-        if self._plate_end.search(text, max(0, start - 20), start):
-            return None  # "xe đầu kéo biển số Thanh Hóa" was registered there
         assert entry.cand is not None
         level: Level = "district" if entry.cand.district else "province"
         return _Raw(start, end, level, [entry.cand], name=text[start:end])

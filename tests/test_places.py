@@ -85,6 +85,7 @@ def test_a_country_protested_against_is_no_place(gaz: Gazetteer) -> None:
 def test_where_money_people_or_goods_come_from_is_no_place(gaz: Gazetteer) -> None:
     assert find(gaz, "06 vụ ngừng việc tại doanh nghiệp có vốn đầu tư Hàn Quốc, Trung Quốc") == []
     assert find(gaz, "ông Lin (quốc tịch Trung Quốc) đã rời khỏi Việt Nam") == []
+    assert find(gaz, "vận chuyển ma túy từ Lào về Việt Nam, 1 xe môtô biển số Lào") == []
     (abroad,) = find(gaz, "công nhân Việt Nam bị bắt tại Trung Quốc")
     assert abroad.foreign
 
