@@ -238,3 +238,11 @@ def test_an_investigation_or_a_lawyer_is_no_legal_provision() -> None:
     assert "law" in cue_context("Theo Điều 198 Bộ luật Lao động,")
     assert "law" in cue_context("quy định tại điều 209, người lao động")
     assert cue_context("Luật sư của bị cáo cho biết, hành vi") == set()
+
+
+def test_a_gun_seized_with_drugs_is_no_count_of_the_drugs() -> None:
+    seizure = Article(doc_id="g1", text="Bắt đối tượng vận chuyển ma túy\nChiều 11/7, tại cửa khẩu La Lay (Quảng Trị), "
+                                        "Bộ đội Biên phòng bắt quả tang đối tượng vận chuyển 40 ngàn viên ma túy "
+                                        "tổng hợp, thu giữ 1 súng ngắn quân dụng.")
+    drugs = [e for e in rules()(seizure).events if e.type == "drugs"]
+    assert [c.text for e in drugs for c in e.counts] == ["40 ngàn viên ma túy tổng hợp"]

@@ -64,6 +64,8 @@ class EventCounts:
                 continue
             if others and nearest_type(sentence, found.start, found.end, others | {event.type}) in others:
                 continue
+            if found.unit == "other" and names_another_type(sentence, found.start, found.end, event.type):
+                continue  # "1 súng ngắn" seized with the drugs counts weapons, not drugs
             if event.kind == "incident" and found.value == 1 and found.unit in self.single_units_skipped:
                 continue
             seen_here.add((found.unit, found.value))
@@ -76,3 +78,9 @@ def nearest_type(sentence: Sentence, start: int, end: int, types: set[str]) -> s
     """The type, among `types`, of the cue nearest to a span of the sentence."""
     cues = [c for c in whole_word_cues(sentence) if c.label in types]
     return min(cues, key=lambda c: max(c.start - end, start - c.end, 0)).label if cues else None
+
+
+def names_another_type(sentence: Sentence, start: int, end: int, label: str) -> bool:
+    """Whether the thing a figure counts is named by a cue of another type and none of this one."""
+    inside = {c.label for c in sentence.cues if start <= c.start and c.end <= end}
+    return bool(inside) and label not in inside
