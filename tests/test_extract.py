@@ -196,15 +196,19 @@ def test_a_protest_in_a_foreign_city_is_not_relevant() -> None:
 
 
 def test_a_weaker_sentence_goes_on_telling_a_type_the_article_states() -> None:
-    from pipeline.document import Sentence
+    from pipeline.document import Document, Sentence
     from pipeline.extract.events import EventBuilder
+    from pipeline.normalise import normalise
+
+    def doc(*sentences: Sentence) -> Document:
+        return Document(article=Article(doc_id="j", text=""), text=normalise(""), sentences=list(sentences))
 
     fire = [Sentence(0, 0, 0, "", labels={"fire_explosion": 1.8}),
             Sentence(1, 0, 0, "", labels={"fire_explosion": 0.7}),  # "khoảng 10 ha rừng đã bị cháy"
             Sentence(2, 0, 0, "", labels={"theft": 0.7})]
-    assert EventBuilder(join_from=0.6).typed(fire) == [["fire_explosion"], ["fire_explosion"], []]
-    assert EventBuilder().typed(fire) == [["fire_explosion"], [], []]  # off unless configured
-    assert EventBuilder(join_from=0.6).typed(fire[1:]) == [[], []]  # nothing stated, nothing to join
+    assert EventBuilder(join_from=0.6).typed(doc(*fire)) == [["fire_explosion"], ["fire_explosion"], []]
+    assert EventBuilder().typed(doc(*fire)) == [["fire_explosion"], [], []]  # off unless configured
+    assert EventBuilder(join_from=0.6).typed(doc(*fire[1:])) == [[], []]  # nothing stated, nothing to join
 
 
 def test_the_typer_sees_a_sentence_that_lists_many_offences() -> None:
@@ -246,3 +250,13 @@ def test_a_gun_seized_with_drugs_is_no_count_of_the_drugs() -> None:
                                         "tổng hợp, thu giữ 1 súng ngắn quân dụng.")
     drugs = [e for e in rules()(seizure).events if e.type == "drugs"]
     assert [c.text for e in drugs for c in e.counts] == ["40 ngàn viên ma túy tổng hợp"]
+
+
+def test_two_offences_counted_side_by_side_are_two_events() -> None:
+    # theft yields to robbery where both fit one event; counted apart, they are two
+    both = Article(doc_id="c1", text="Bắt nhóm trộm cướp\nNgày 4/1, Công an huyện Thạch Hà (Hà Tĩnh) cho biết các "
+                                     "đối tượng đã thực hiện 2 vụ trộm cắp xe máy và 1 vụ cướp giật tài sản.")
+    counts = {(e.type, c.text) for e in rules()(both).events for c in e.counts}
+    assert counts == {("theft", "2 vụ"), ("robbery", "1 vụ")}
+    one = Article(doc_id="c2", text="Cướp giật\nNgày 4/1, hai đối tượng trộm cắp, cướp giật túi xách của chị H.")
+    assert rules()(one).event_types == ["robbery"]

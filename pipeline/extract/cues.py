@@ -111,8 +111,9 @@ def topic_labels(sentence: Sentence) -> set[str]:
     return {label for label, topics in by_label.items() if all(topics)}
 
 
-def typed_labels(scores: dict[str, float], threshold: float) -> list[str]:
-    """The labels a sentence is given: strong enough and not outranked by another given label."""
+def typed_labels(scores: dict[str, float], threshold: float, counted: frozenset[str] = frozenset()) -> list[str]:
+    """The labels a sentence is given: strong enough and not outranked by another given label,
+    unless the sentence counts it on its own (`counted`)."""
     strong = {label for label, score in scores.items() if score >= threshold}
     ranks = yields_to()
-    return sorted(label for label in strong if not (ranks.get(label, frozenset()) & strong))
+    return sorted(label for label in strong if label in counted or not (ranks.get(label, frozenset()) & strong))

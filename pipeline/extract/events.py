@@ -12,7 +12,7 @@ from functools import cache
 
 from pipeline.document import Document, Event, Sentence
 from pipeline.extract import mentions
-from pipeline.extract.cues import activity_labels, topic_labels, typed_labels
+from pipeline.extract.cues import activity_labels, topic_labels, typed_labels, whole_word_cues
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
@@ -77,7 +77,7 @@ class EventBuilder:
 
     def __call__(self, doc: Document) -> Document:
         groups: dict[tuple[str, str], list[Sentence]] = {}
-        for sentence, labels in zip(doc.sentences, self.typed(doc.sentences), strict=True):
+        for sentence, labels in zip(doc.sentences, self.typed(doc), strict=True):
             for label in labels:
                 groups.setdefault((label, self.kind(doc, sentence)), []).append(sentence)
         passing = self.in_passing(groups)
@@ -102,23 +102,30 @@ class EventBuilder:
             return set()
         return {label for label, scores in stated.items() if len(scores) == 1 and scores[0] < self.passing_below}
 
-    def typed(self, sentences: list[Sentence]) -> list[list[str]]:
+    def typed(self, doc: Document) -> list[list[str]]:
         """Each sentence's event types: its own, and those the article states that it goes on
         telling at `join_from`."""
-        typed = [self.labels(sentence) for sentence in sentences]
+        typed = [self.labels(sentence, counted=self.counted(doc, sentence)) for sentence in doc.sentences]
         stated = {label for labels in typed for label in labels}
         if not stated or self.join_from >= self.threshold:
             return typed
         return [sorted(set(labels) | (stated & set(self.labels(sentence, self.join_from))))
-                for sentence, labels in zip(sentences, typed, strict=True)]
+                for sentence, labels in zip(doc.sentences, typed, strict=True)]
 
-    def labels(self, sentence: Sentence, threshold: float | None = None) -> list[str]:
+    def counted(self, doc: Document, sentence: Sentence) -> frozenset[str]:
+        """Types the sentence counts each on its own ("2 vụ trộm cắp và 1 vụ cướp giật"): offences
+        told side by side, that no ranking of one over the other merges."""
+        ends = [c.end for c in mentions.counts(doc, sentence) if c.unit in self.occurrence_units]
+        return frozenset(c.label for c in whole_word_cues(sentence) if any(0 <= c.start - e <= 2 for e in ends))
+
+    def labels(self, sentence: Sentence, threshold: float | None = None,
+               counted: frozenset[str] = frozenset()) -> list[str]:
         """The sentence's event types; a question states none, and a talk or campaign against
         offences names them as its subject ("26 buổi tuyên truyền phòng chống ma túy, tín dụng
         đen"), not as events."""
         if sentence.text.rstrip().rstrip("\"'”’»)").endswith("?"):
             return []
-        labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold)
+        labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold, counted)
         if not activity_labels() & set(labels):
             return labels
         topics = topic_labels(sentence)
