@@ -224,7 +224,7 @@ def test_the_typer_sees_a_sentence_that_lists_many_offences() -> None:
     assert seen == {"f1": {"labels_here=3"}, "f2": {"labels_here=1"}}
 
 
-def test_a_bus_company_or_a_law_is_no_cue_of_an_event() -> None:
+def test_names_that_only_look_like_events_are_no_cues() -> None:
     def cued(text: str) -> set[str]:
         doc = rules().document(Article(doc_id="b", text="Tin\n" + text))
         return {c.label for s in doc.sentences for c in s.cues}
@@ -233,6 +233,9 @@ def test_a_bus_company_or_a_law_is_no_cue_of_an_event() -> None:
     assert "traffic_accident" in cued("Xe khách lật trên đèo, 3 người bị thương.")
     assert cued("Lý do Luật Biểu tình chưa trình ra Quốc hội.") == set()
     assert cued("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
+    assert cued("Phòng Cảnh sát Phòng cháy chữa cháy tỉnh Tây Ninh tìm kiếm người rơi xuống kênh.") == set()
+    assert cued("Người dân tranh cướp lộc tại lễ hội; lễ đâm trâu của đồng bào Xê Đăng.") == set()
+    assert cued("Ngôi nhà bốc cháy dữ dội.") == {"fire_explosion"}
 
 
 def test_an_investigation_or_a_lawyer_is_no_legal_provision() -> None:
