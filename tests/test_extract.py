@@ -263,3 +263,15 @@ def test_two_offences_counted_side_by_side_are_two_events() -> None:
     assert counts == {("theft", "2 vụ"), ("robbery", "1 vụ")}
     one = Article(doc_id="c2", text="Cướp giật\nNgày 4/1, hai đối tượng trộm cắp, cướp giật túi xách của chị H.")
     assert rules()(one).event_types == ["robbery"]
+
+
+def test_a_vehicle_that_strikes_is_a_collision_a_knife_that_strikes_is_not() -> None:
+    def cued(text: str) -> list[str]:
+        doc = rules().document(Article(doc_id="v", text="Tin\n" + text))
+        return [c.label for s in doc.sentences for c in s.cues if c.phrase.startswith("đâm")]
+    assert cued("Tài xế xe Camry đâm chết ba học sinh.") == ["traffic_accident"]
+    assert cued("Xe tải đi ngược chiều đâm vào mạn sườn xe khách.") == ["traffic_accident"]
+    assert cued("Xe container mất lái, lao sang phần đường đối diện rồi đâm thẳng vào chiếc xe tải.") \
+        == ["traffic_accident"]
+    assert cued("Hắn lên xe rồi cầm dao đâm liên tiếp vào người anh H.") == ["violent_crime"]
+    assert cued("Đối tượng dùng dao đâm chết anh T.") == ["violent_crime"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 
 from pipeline.document import Cue, Document, Sentence
@@ -28,6 +29,32 @@ def cue_lexicon(path: str) -> tuple[re.Pattern[str], dict[str, list[tuple[str, f
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), dict(cues)
 
 
+@dataclass(frozen=True)
+class Reading:
+    context: str
+    unless: str
+    before: int
+    after: int
+    reads_as: str
+
+    def applies(self, before: str, after: str) -> bool:
+        """A word of the context kind stands just before the cue with none of the `unless` kind
+        after it, or just after the cue with none of that kind before."""
+        found = context_words(before[-self.before:])
+        last = max((at for at, kind in found if kind == self.context), default=-1)
+        if last >= 0:
+            return not any(at > last and kind == self.unless for at, kind in found)
+        return (any(kind == self.context for _, kind in context_words(after[:self.after]))
+                and not any(kind == self.unless for _, kind in found))
+
+
+@cache
+def cue_readings(path: str = "lexicons/cue_readings.tsv") -> dict[tuple[str, str], Reading]:
+    return {(row["label"], normalise_str(row["cue"]).lower()):
+            Reading(row["context"], row["unless"], int(row["before"]), int(row["after"]), row["reads_as"])
+            for row in read_tsv(path)}
+
+
 @cache
 def yields_to() -> dict[str, frozenset[str]]:
     return {row["label"]: frozenset(filter(None, row["yields_to"].split(",")))
@@ -38,8 +65,9 @@ def yields_to() -> dict[str, frozenset[str]]:
 class EventCues:
     """Find every cue phrase of the lexicon, sentence by sentence."""
 
-    def __init__(self, lexicon: str = "lexicons/event_cues.tsv") -> None:
+    def __init__(self, lexicon: str = "lexicons/event_cues.tsv", readings: str = "lexicons/cue_readings.tsv") -> None:
         self.pattern, self.cues = cue_lexicon(lexicon)
+        self.readings = cue_readings(readings)
 
     def __call__(self, doc: Document) -> Document:
         if not doc.sentences:
@@ -53,9 +81,15 @@ class EventCues:
             begin, end = match.start() - sentence.start, match.end() - sentence.start
             if end > len(sentence.text):  # a cue across a sentence break is no cue
                 continue
-            sentence.cues.extend(Cue(begin, end, label, weight, match.group())
-                                 for label, weight in self.cues[match.group()] if label != CONFUSER)
+            phrase = match.group()
+            sentence.cues.extend(Cue(begin, end, self.reading(label, phrase, sentence.text, begin, end), weight, phrase)
+                                 for label, weight in self.cues[phrase] if label != CONFUSER)
         return doc
+
+    def reading(self, label: str, phrase: str, text: str, begin: int, end: int) -> str:
+        """The type a cue means here: "xe tải ... đâm vào" is a collision, not a stabbing."""
+        reading = self.readings.get((label, phrase))
+        return reading.reads_as if reading is not None and reading.applies(text[:begin], text[end:]) else label
 
 
 @component("cue_types")
@@ -91,10 +125,15 @@ def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), kinds
 
 
-def cue_context(before: str) -> set[str]:
-    """Kinds of context words in the few words before a cue (see data/lexicons/cue_context.tsv)."""
+def context_words(text: str) -> list[tuple[int, str]]:
+    """Where context words stand in a text, and their kinds (see data/lexicons/cue_context.tsv)."""
     pattern, kinds = _context_pattern()
-    return {kinds[m.group()] for m in pattern.finditer(before.lower())} - {CONFUSER}
+    return [(m.start(), kinds[m.group()]) for m in pattern.finditer(text.lower()) if kinds[m.group()] != CONFUSER]
+
+
+def cue_context(before: str) -> set[str]:
+    """Kinds of context words in the few words before a cue."""
+    return {kind for _, kind in context_words(before)}
 
 
 @cache
