@@ -235,6 +235,7 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
     assert cued("Phòng Cảnh sát Phòng cháy chữa cháy tỉnh Tây Ninh tìm kiếm người rơi xuống kênh.") == set()
     assert cued("Người dân tranh cướp lộc tại lễ hội; lễ đâm trâu của đồng bào Xê Đăng.") == set()
+    assert cued("Lễ hội cướp phết Hiền Quan thu hút hàng nghìn người.") == set()
     assert cued("Ngôi nhà bốc cháy dữ dội.") == {"fire_explosion"}
 
 
