@@ -236,6 +236,9 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Phòng Cảnh sát Phòng cháy chữa cháy tỉnh Tây Ninh tìm kiếm người rơi xuống kênh.") == set()
     assert cued("Người dân tranh cướp lộc tại lễ hội; lễ đâm trâu của đồng bào Xê Đăng.") == set()
     assert cued("Lễ hội cướp phết Hiền Quan thu hút hàng nghìn người.") == set()
+    # the offence "giết người trong trạng thái tinh thần bị kích động mạnh" incites nobody
+    assert cued("Bị cáo phạm tội giết người trong trạng thái tinh thần bị kích động mạnh.") == {"violent_crime"}
+    assert cued("CSGT chặn xe tải để kiểm tra tải trọng.") == set()
     assert cued("Ngôi nhà bốc cháy dữ dội.") == {"fire_explosion"}
 
 
