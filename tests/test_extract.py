@@ -279,3 +279,10 @@ def test_a_vehicle_that_strikes_is_a_collision_a_knife_that_strikes_is_not() -> 
         == ["traffic_accident"]
     assert cued("Hắn lên xe rồi cầm dao đâm liên tiếp vào người anh H.") == ["violent_crime"]
     assert cued("Đối tượng dùng dao đâm chết anh T.") == ["violent_crime"]
+
+
+def test_a_car_that_hits_three_others_in_a_row_is_one_accident() -> None:
+    def kinds(text: str) -> list[str]:
+        return [e.kind for e in rules()(Article(doc_id="k", text="Tai nạn\n" + text)).events]
+    assert kinds("Trong hầm Thủ Thiêm, ô tô mất lái gây tai nạn, đâm liên tiếp vào 3 ô tô khác.") == ["incident"]
+    assert kinds("Tại Nam Định liên tiếp xảy ra 2 vụ tai nạn đường sắt.") == ["aggregate"]
