@@ -286,3 +286,12 @@ def test_a_car_that_hits_three_others_in_a_row_is_one_accident() -> None:
         return [e.kind for e in rules()(Article(doc_id="k", text="Tai nạn\n" + text)).events]
     assert kinds("Trong hầm Thủ Thiêm, ô tô mất lái gây tai nạn, đâm liên tiếp vào 3 ô tô khác.") == ["incident"]
     assert kinds("Tại Nam Định liên tiếp xảy ra 2 vụ tai nạn đường sắt.") == ["aggregate"]
+
+
+def test_a_past_conviction_is_no_event() -> None:
+    past = Article(doc_id="r1", text="Đòi nợ thuê, chém 5 người\nThông và Tài đều có tiền án, tiền sự từ năm 2013 "
+                                     "về tội cưỡng đoạt tài sản, cả hai mới ra tù.")
+    assert "extortion" not in rules()(past).event_types
+    now = Article(doc_id="r2", text="Bắt đối tượng\nNgày 3/5, Công an quận 1 bắt Nguyễn Văn T. về hành vi cưỡng đoạt "
+                                    "tài sản của chủ quán.")
+    assert rules()(now).event_types == ["extortion"]

@@ -142,12 +142,13 @@ def activity_labels() -> frozenset[str]:
     return frozenset(row["label"] for row in read_tsv("taxonomy", "events.tsv") if row["group"] == "policing")
 
 
-def topic_labels(sentence: Sentence) -> set[str]:
-    """Labels every cue of which the sentence names as a topic ("tuyên truyền phòng chống ma túy")."""
+def labels_in_context(sentence: Sentence, kind: str) -> set[str]:
+    """Labels every cue of which stands in a context of this kind: a topic ("tuyên truyền phòng
+    chống ma túy"), a past record ("tiền án về tội cưỡng đoạt tài sản")."""
     by_label: dict[str, list[bool]] = defaultdict(list)
     for cue in whole_word_cues(sentence):
-        by_label[cue.label].append("topic" in cue_context(sentence.text[max(0, cue.start - 40):cue.start]))
-    return {label for label, topics in by_label.items() if all(topics)}
+        by_label[cue.label].append(kind in cue_context(sentence.text[max(0, cue.start - 40):cue.start]))
+    return {label for label, inside in by_label.items() if all(inside)}
 
 
 def typed_labels(scores: dict[str, float], threshold: float, counted: frozenset[str] = frozenset()) -> list[str]:

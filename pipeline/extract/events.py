@@ -12,7 +12,7 @@ from functools import cache
 
 from pipeline.document import Document, Event, Sentence
 from pipeline.extract import mentions
-from pipeline.extract.cues import activity_labels, topic_labels, typed_labels, whole_word_cues
+from pipeline.extract.cues import activity_labels, labels_in_context, typed_labels, whole_word_cues
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
@@ -126,9 +126,11 @@ class EventBuilder:
         if sentence.text.rstrip().rstrip("\"'”’»)").endswith("?"):
             return []
         labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold, counted)
+        records = labels_in_context(sentence, "record")  # "có tiền án về tội trộm cắp": no event now
+        labels = [label for label in labels if label not in records]
         if not activity_labels() & set(labels):
             return labels
-        topics = topic_labels(sentence)
+        topics = labels_in_context(sentence, "topic")
         return [label for label in labels if label in activity_labels() or label not in topics]
 
     def distinct(self, doc: Document, sentences: list[Sentence], label: str) -> list[Sentence]:
