@@ -288,10 +288,13 @@ def test_a_car_that_hits_three_others_in_a_row_is_one_accident() -> None:
     assert kinds("Tại Nam Định liên tiếp xảy ra 2 vụ tai nạn đường sắt.") == ["aggregate"]
 
 
-def test_a_past_conviction_is_no_event() -> None:
+def test_a_past_conviction_a_risk_or_a_denial_is_no_event() -> None:
     past = Article(doc_id="r1", text="Đòi nợ thuê, chém 5 người\nThông và Tài đều có tiền án, tiền sự từ năm 2013 "
                                      "về tội cưỡng đoạt tài sản, cả hai mới ra tù.")
     assert "extortion" not in rules()(past).event_types
     now = Article(doc_id="r2", text="Bắt đối tượng\nNgày 3/5, Công an quận 1 bắt Nguyễn Văn T. về hành vi cưỡng đoạt "
                                     "tài sản của chủ quán.")
     assert rules()(now).event_types == ["extortion"]
+    risk = Article(doc_id="r3", text="Cảnh giác\nCông nhân mới đến thành phố rất dễ bị lừa đảo qua mạng.")
+    denial = Article(doc_id="r4", text="Tòa trả hồ sơ\nTòa cho rằng hành vi của bị cáo không phải là lừa đảo.")
+    assert rules()(risk).event_types == [] and rules()(denial).event_types == []

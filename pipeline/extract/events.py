@@ -41,8 +41,10 @@ class EventBuilder:
     def __init__(self, threshold: float = 1.0, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv",
                  occurrence_units: tuple[str, ...] = ("incidents", "sessions"),
                  passing_below: float = 0.0, dominant_from: float = float("inf"),
-                 join_from: float = float("inf")) -> None:
+                 join_from: float = float("inf"),
+                 unreal_contexts: tuple[str, ...] = ("record", "risk", "negation")) -> None:
         self.threshold = threshold
+        self.unreal_contexts = unreal_contexts
         # once the article states a type, a sentence scored `join_from` or more for it goes on
         # telling that story (a weaker sentence of a story already told)
         self.join_from = min(join_from, threshold)
@@ -126,8 +128,10 @@ class EventBuilder:
         if sentence.text.rstrip().rstrip("\"'”’»)").endswith("?"):
             return []
         labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold, counted)
-        records = labels_in_context(sentence, "record")  # "có tiền án về tội trộm cắp": no event now
-        labels = [label for label in labels if label not in records]
+        # a past record, a risk, a denial: "có tiền án về tội trộm cắp", "dễ bị lừa đảo", "không phải
+        # là lừa đảo" tell of no event now
+        unreal = set().union(*(labels_in_context(sentence, kind) for kind in self.unreal_contexts))
+        labels = [label for label in labels if label not in unreal]
         if not activity_labels() & set(labels):
             return labels
         topics = labels_in_context(sentence, "topic")
