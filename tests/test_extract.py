@@ -298,3 +298,6 @@ def test_a_past_conviction_a_risk_or_a_denial_is_no_event() -> None:
     risk = Article(doc_id="r3", text="Cảnh giác\nCông nhân mới đến thành phố rất dễ bị lừa đảo qua mạng.")
     denial = Article(doc_id="r4", text="Tòa trả hồ sơ\nTòa cho rằng hành vi của bị cáo không phải là lừa đảo.")
     assert rules()(risk).event_types == [] and rules()(denial).event_types == []
+    listed = Article(doc_id="r5", text="Tình hình\nCông nhân rất dễ bị các loại tội phạm như lừa đảo công nghệ cao, "
+                                       "cho vay lãi nặng, trộm cắp tài sản lôi kéo.")
+    assert rules()(listed).event_types == []  # the risk runs down the list

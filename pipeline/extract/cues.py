@@ -146,9 +146,17 @@ def labels_in_context(sentence: Sentence, kind: str) -> set[str]:
     """Labels every cue of which stands in a context of this kind: a topic ("tuyên truyền phòng
     chống ma túy"), a past record ("tiền án về tội cưỡng đoạt tài sản")."""
     by_label: dict[str, list[bool]] = defaultdict(list)
-    for cue in whole_word_cues(sentence):
-        by_label[cue.label].append(kind in cue_context(sentence.text[max(0, cue.start - 40):cue.start]))
+    previous: tuple[int, bool] | None = None  # where the last cue ended, and whether it was inside
+    for cue in sorted(whole_word_cues(sentence), key=lambda c: c.start):
+        inside = kind in cue_context(sentence.text[max(0, cue.start - 40):cue.start])
+        if previous is not None and _LISTED.fullmatch(sentence.text[previous[0]:cue.start]):
+            inside = inside or previous[1]  # "dễ bị lừa đảo công nghệ cao, cho vay lãi nặng, trộm cắp"
+        by_label[cue.label].append(inside)
+        previous = (cue.end, inside)
     return {label for label, inside in by_label.items() if all(inside)}
+
+
+_LISTED = re.compile(r"[^,;.:]{0,20},\s*|\s+(?:và|hoặc)\s+|\s*")
 
 
 def typed_labels(scores: dict[str, float], threshold: float, counted: frozenset[str] = frozenset()) -> list[str]:
