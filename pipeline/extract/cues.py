@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -142,18 +143,20 @@ def activity_labels() -> frozenset[str]:
     return frozenset(row["label"] for row in read_tsv("taxonomy", "events.tsv") if row["group"] == "policing")
 
 
-def labels_in_context(sentence: Sentence, kind: str) -> set[str]:
-    """Labels every cue of which stands in a context of this kind: a topic ("tuyên truyền phòng
-    chống ma túy"), a past record ("tiền án về tội cưỡng đoạt tài sản")."""
-    by_label: dict[str, list[bool]] = defaultdict(list)
-    previous: tuple[int, bool] | None = None  # where the last cue ended, and whether it was inside
+def labels_in_context(sentence: Sentence, kinds: Iterable[str]) -> dict[str, set[str]]:
+    """For each kind, the labels every cue of which stands in a context of that kind: a topic
+    ("tuyên truyền phòng chống ma túy"), a past record ("tiền án về tội cưỡng đoạt tài sản")."""
+    kinds = tuple(kinds)
+    by_label: dict[str, list[set[str]]] = defaultdict(list)
+    previous: tuple[int, set[str]] | None = None  # where the last cue ended, and its contexts
     for cue in sorted(whole_word_cues(sentence), key=lambda c: c.start):
-        inside = kind in cue_context(sentence.text[max(0, cue.start - 40):cue.start])
+        inside = cue_context(sentence.text[max(0, cue.start - 40):cue.start])
         if previous is not None and _LISTED.fullmatch(sentence.text[previous[0]:cue.start]):
-            inside = inside or previous[1]  # "dễ bị lừa đảo công nghệ cao, cho vay lãi nặng, trộm cắp"
+            inside |= previous[1]  # "dễ bị lừa đảo công nghệ cao, cho vay lãi nặng, trộm cắp"
         by_label[cue.label].append(inside)
         previous = (cue.end, inside)
-    return {label for label, inside in by_label.items() if all(inside)}
+    return {kind: {label for label, contexts in by_label.items() if all(kind in c for c in contexts)}
+            for kind in kinds}
 
 
 _LISTED = re.compile(r"[^,;.:]{0,20},\s*|\s+(?:và|hoặc)\s+|\s*")

@@ -128,14 +128,16 @@ class EventBuilder:
         if sentence.text.rstrip().rstrip("\"'”’»)").endswith("?"):
             return []
         labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold, counted)
+        if not labels:
+            return labels
         # a past record, a risk, a denial: "có tiền án về tội trộm cắp", "dễ bị lừa đảo", "không phải
         # là lừa đảo" tell of no event now
-        unreal = set().union(*(labels_in_context(sentence, kind) for kind in self.unreal_contexts))
+        contexts = labels_in_context(sentence, (*self.unreal_contexts, "topic"))
+        unreal = set().union(*(contexts[kind] for kind in self.unreal_contexts))
         labels = [label for label in labels if label not in unreal]
         if not activity_labels() & set(labels):
             return labels
-        topics = labels_in_context(sentence, "topic")
-        return [label for label in labels if label in activity_labels() or label not in topics]
+        return [label for label in labels if label in activity_labels() or label not in contexts["topic"]]
 
     def distinct(self, doc: Document, sentences: list[Sentence], label: str) -> list[Sentence]:
         """The group's evidence sentence, and any other that tells something of its own: new
