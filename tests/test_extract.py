@@ -242,6 +242,18 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Ngôi nhà bốc cháy dữ dội.") == {"fire_explosion"}
 
 
+def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentence() -> None:
+    from pipeline.extract.cues import whole_word_cues
+
+    def typed(text: str) -> set[str]:
+        doc = rules().document(Article(doc_id="w", text="Tin\n" + text))
+        return {c.label for s in doc.sentences for c in whole_word_cues(s)}
+    # underthesea makes one word of "súng ngắn", "đâm gục", "cẩu tặc": "súng", "đâm", "tặc" alone miss them
+    assert "weapons_explosives" in typed("Tại hiện trường, cơ quan chức năng thu giữ 1 súng ngắn quân dụng K59.")
+    assert "violent_crime" in typed("Anh Hải đang đi bộ thì bị một nam thanh niên chạy tới đâm gục.")
+    assert "theft" in typed("Người dân vây bắt hai tên cẩu tặc trong đêm.")
+
+
 def test_an_investigation_or_a_lawyer_is_no_legal_provision() -> None:
     from pipeline.extract.cues import cue_context
 
