@@ -18,16 +18,23 @@ from pipeline.resources import read_tsv
 
 
 @cache
-def background_cues(path: str) -> re.Pattern[str]:
-    cues = sorted((normalise_str(r["cue"]).lower() for r in read_tsv(path)), key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, cues))})\s*$")
+def background_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Cues right before a background figure, and cues that make background of every figure
+    after them in the sentence."""
+    rows = list(read_tsv(path))
+
+    def alternation(reach: set[str]) -> str:
+        cues = sorted((normalise_str(r["cue"]).lower() for r in rows if r["reach"] in reach), key=len, reverse=True)
+        return "|".join(map(re.escape, cues))
+    return (re.compile(rf"(?<!\w)(?:{alternation({'word', 'sentence'})})\s*$"),
+            re.compile(rf"(?<!\w)(?:{alternation({'sentence'})})(?!\w)[^.;!?]*$"))
 
 
 @component("counts")
 class EventCounts:
     def __init__(self, background_lexicon: str = "lexicons/background_cues.tsv",
                  single_units_skipped: tuple[str, ...] = (), follow: int = 0) -> None:
-        self.background = background_cues(background_lexicon)
+        self.background, self.background_after = background_cues(background_lexicon)
         # a story goes on past its event sentence: figures in the next sentences that state
         # no event of their own ("Trước đó, ... tiếp nhận 28 du khách nhập viện") belong to it
         self.follow = follow
@@ -60,7 +67,8 @@ class EventCounts:
         event whose cue stands nearest ("5 đối tượng đánh bạc ...; 2 đối tượng mua bán ma túy")."""
         for found in mentions.counts(doc, sentence):
             before = sentence.text[max(0, found.start - 30):found.start].lower()
-            if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here:
+            if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here \
+                    or self.background_after.search(sentence.text.lower(), 0, found.start):
                 continue
             if others and nearest_type(sentence, found.start, found.end, others | {event.type}) in others:
                 continue
