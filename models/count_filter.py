@@ -18,6 +18,7 @@ from typing import Any
 
 from models.linear import CandidateClassifier, Features, GoldRecord
 from pipeline.document import Count, Document, Event
+from pipeline.extract import mentions
 from pipeline.extractor import component
 
 CountRef = tuple[int, int]  # (event index, count index) in doc.events
@@ -49,6 +50,10 @@ def count_features(doc: Document, event: Event, count: Count) -> Features:
         "evidence_is_title": int(event.sentence == 0),
         f"kind={event.kind}": 1,
         "in_parentheses": int("(" in text[max(0, count.start - 3):count.start]),
+        # a headline figure: the title or another sentence gives the same number again
+        "told_again": int(told_again(doc, count)),
+        "in_title": int(bool(doc.sentences) and count.start < doc.span(doc.sentences[0].start,
+                                                                       doc.sentences[0].end)[2]),
     }
     for w in noun[-3:]:
         f[f"noun={w}"] = 1
@@ -61,6 +66,13 @@ def count_features(doc: Document, event: Event, count: Count) -> Features:
     for i, w in enumerate(after):
         f[f"after{i}={w}"] = 1
     return f
+
+
+def told_again(doc: Document, count: Count) -> bool:
+    """Whether a figure of the same unit and value stands elsewhere in the article."""
+    def figures() -> Counter[tuple[str, float]]:
+        return Counter((c.unit, c.value) for s in doc.sentences for c in mentions.counts(doc, s) if not c.per_unit)
+    return doc.memo("count_filter:figures", figures)[count.unit, count.value] >= 2
 
 
 def _after(doc: Document, event: Event, count: Count) -> str:

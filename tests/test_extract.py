@@ -59,6 +59,17 @@ def test_a_proposed_count_is_confirmed_by_one_gold_count_of_its_type_unit_and_va
     assert matched(doc, {**gold, "relevant": False}) == set()
 
 
+def test_the_count_filter_sees_a_headline_figure_told_again() -> None:
+    from models.count_filter import count_features
+
+    article = Article(doc_id="h", text="Bắt 3 đối tượng trộm cắp xe máy\n"
+                                       "Ngày 4/1, Công an huyện Thạch Hà bắt 3 đối tượng trộm cắp 2 xe máy.")
+    doc = rules().document(article)
+    features = {c.text: count_features(doc, e, c) for e in doc.events for c in e.counts}
+    assert features["3 đối tượng"]["told_again"] == 1
+    assert features["2 xe máy"]["told_again"] == 0
+
+
 def test_a_figure_goes_to_the_event_whose_cue_it_stands_by() -> None:
     article = Article(doc_id="b1", text="Bắt quả tang\nNgày 3/5, Công an huyện Thạch Hà bắt 5 đối tượng đánh bạc, "
                                         "thu 20 triệu đồng; cùng ngày bắt 2 đối tượng mua bán ma túy.")
