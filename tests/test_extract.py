@@ -179,6 +179,16 @@ def test_a_stab_to_the_body_is_violence_not_a_collision() -> None:
     assert types("Tối 2/5, Nguyễn Văn A. dùng chai bia vỡ đâm vào ngực anh B. tại quán nhậu.") == ["violent_crime"]
 
 
+def test_an_event_is_quoted_from_the_sentence_that_tells_it_not_from_its_reward() -> None:
+    seizure = Article(doc_id="e1", text="Bắt đối tượng vận chuyển ma túy\n"
+                                        "Ngày 12/7, Bộ Chỉ huy Bộ đội Biên phòng Quảng Trị thưởng nóng ban chuyên án "
+                                        "bắt giữ đối tượng vận chuyển ma túy.\n"
+                                        "Trước đó, chiều 11/7, tại cửa khẩu La Lay, Bộ đội Biên phòng bắt quả tang "
+                                        "đối tượng vận chuyển ma túy tổng hợp.")
+    drugs = [e for e in rules()(seizure).events if e.type == "drugs"]
+    assert drugs and drugs[0].evidence.startswith("Trước đó, chiều 11/7")
+
+
 def test_a_question_states_no_event() -> None:
     advice = Article(doc_id="q1", text="Hỏi đáp pháp luật\nXin hỏi người lao động được đình công khi nào?")
     assert not rules()(advice).relevant

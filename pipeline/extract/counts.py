@@ -90,5 +90,5 @@ def nearest_type(sentence: Sentence, start: int, end: int, types: set[str]) -> s
 
 def names_another_type(sentence: Sentence, start: int, end: int, label: str) -> bool:
     """Whether the thing a figure counts is named by a cue of another type and none of this one."""
-    inside = {c.label for c in sentence.cues if start <= c.start and c.end <= end}
+    inside = {c.label for c in sentence.cues if start <= c.start < end}  # "1 súng" of "1 súng ngắn"
     return bool(inside) and label not in inside

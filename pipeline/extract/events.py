@@ -2,7 +2,8 @@
 
 Most articles tell one occurrence of a type, retold across sentences; a statistic over a
 period of the same type is a separate (aggregate) event. So sentences are grouped by
-(type, kind), and each group's evidence is its first body sentence that carries a count.
+(type, kind), and each group's evidence is the body sentence that names the day and tells
+the event itself rather than its report (a reward, a trial).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ def aggregate_cues(path: str) -> tuple[re.Pattern[str], dict[str, frozenset[str]
 
 
 @cache
+def report_frames(path: str) -> re.Pattern[str]:
+    phrases = sorted((normalise_str(r["phrase"]).lower() for r in read_tsv(path)), key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, phrases))})(?!\w)")
+
+
+@cache
 def actor_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A single-actor noun ("công ty"), and what before it makes it many ("các", "03")."""
     strengths = aggregate_cues(path)[1]
@@ -42,7 +49,8 @@ class EventBuilder:
                  occurrence_units: tuple[str, ...] = ("incidents", "sessions"),
                  passing_below: float = 0.0, dominant_from: float = float("inf"),
                  join_from: float = float("inf"),
-                 unreal_contexts: tuple[str, ...] = ("record", "risk", "negation")) -> None:
+                 unreal_contexts: tuple[str, ...] = ("record", "risk", "negation"),
+                 report_lexicon: str = "lexicons/report_frames.tsv") -> None:
         self.threshold = threshold
         self.unreal_contexts = unreal_contexts
         # once the article states a type, a sentence scored `join_from` or more for it goes on
@@ -55,6 +63,7 @@ class EventBuilder:
         self.actor, self.many = actor_cues(aggregate_lexicon)
         self.strong, self.masks = strengths["strong"], strengths["none"]
         self.occurrence_units = frozenset(occurrence_units)
+        self.report = report_frames(report_lexicon)
 
     def kind(self, doc: Document, sentence: Sentence) -> str:
         """A statistic sums occurrences: it names a period or a scope ("toàn tỉnh") and counts
@@ -162,10 +171,10 @@ class EventBuilder:
                   if p.level in ("district", "commune") and not p.foreign}
         return found
 
-    @staticmethod
-    def evidence(doc: Document, sentences: list[Sentence], label: str) -> Sentence:
-        """A sure sentence that names the day, else one with a count, else the first; the
-        title restates the story, so a body sentence is preferred."""
+    def evidence(self, doc: Document, sentences: list[Sentence], label: str) -> Sentence:
+        """The sentence that names the day, tells the event rather than its report (a reward,
+        a trial) and is surest of the type; the title restates the story, so a body sentence
+        is preferred."""
         body = [s for s in sentences if s.index > 0] or sentences
-        return max(body, key=lambda s: (s.labels[label] >= 1.5, any(not t.is_period for t in mentions.times(doc, s)),
-                                        bool(mentions.counts(doc, s)), -s.index))
+        return max(body, key=lambda s: (any(not t.is_period for t in mentions.times(doc, s)),
+                                        not self.report.search(s.text.lower()), s.labels[label], -s.index))
