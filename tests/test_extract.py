@@ -200,11 +200,12 @@ def test_responders_sent_to_the_scene_are_not_counts_of_the_event() -> None:
                                      "huy động 180 cán bộ, chiến sĩ đến hiện trường.")
     counts = [(c.unit, c.value) for e in rules()(fire).events for c in e.counts]
     assert counts == [("deaths", 2)]
-    # everything the call-out lists is sent, not the fire's toll
+    # everything the call-out lists is sent, not the fire's toll; the size of the place is its setting
     listed = Article(doc_id="f2", text="Cháy lớn tại tổng kho\n"
-                                       "Rạng sáng 23/6, vụ cháy tổng kho ở quận 4 làm 1 người bị thương; cảnh sát đã "
-                                       "huy động 180 cán bộ, chiến sĩ của 7 đơn vị cùng 200 người của công an quận, "
-                                       "29 xe chữa cháy, 10 máy bơm đến hiện trường.")
+                                       "Rạng sáng 23/6, vụ cháy tổng kho rộng khoảng 5.000 m2 ở quận 4 làm 1 người "
+                                       "bị thương; cảnh sát đã huy động 180 cán bộ, chiến sĩ của 7 đơn vị cùng 200 "
+                                       "người của công an quận... 29 xe chữa cháy, 10 máy bơm, 1 tàu chữa cháy, "
+                                       "2 ca nô đến hiện trường.")
     counts = [(c.unit, c.value) for e in rules()(listed).events for c in e.counts]
     assert counts == [("injuries", 1)]
 

@@ -90,6 +90,8 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
         ("Bắt quả tang 04 (bốn) đối tượng.", [("04 (bốn) đối tượng", 4, "suspects", "exact")]),
         ("Vụ cháy gây thiệt hại khoảng 2,5 tỷ.", [("khoảng 2,5 tỷ", 2_500_000_000, "money_vnd", "approx")]),
         ("Tỉnh có dân số 2 triệu.", []),
+        ("Bệnh viện tiếp nhận 3 ca ngộ độc; lực lượng cứu hộ dùng 2 ca nô.",
+         [("3 ca", 3, "incidents", "exact"), ("2 ca nô", 2, "other", "exact")]),
     ],
 )
 def test_find_counts(sentence: str, expected: list[tuple[str, float, str, str]]) -> None:

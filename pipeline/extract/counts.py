@@ -26,8 +26,9 @@ def background_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     def alternation(reach: set[str]) -> str:
         cues = sorted((normalise_str(r["cue"]).lower() for r in rows if r["reach"] in reach), key=len, reverse=True)
         return "|".join(map(re.escape, cues))
+    # an ellipsis ("Công an quận 4... 29 xe") goes on listing
     return (re.compile(rf"(?<!\w)(?:{alternation({'word', 'sentence'})})\s*$"),
-            re.compile(rf"(?<!\w)(?:{alternation({'sentence'})})(?!\w)[^.;!?]*$"))
+            re.compile(rf"(?<!\w)(?:{alternation({'sentence'})})(?!\w)(?:[^.;!?]|\.{{2,}})*$"))
 
 
 @component("counts")
