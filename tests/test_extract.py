@@ -106,6 +106,19 @@ def test_a_day_named_tells_what_happened_that_day() -> None:
         == {"incident"}
 
 
+def test_a_breakdown_is_of_the_kind_of_the_total_it_breaks_down() -> None:
+    record = rules()(Article(doc_id="k2", text="Tin xâm hại trẻ em\n"
+                             "Từ năm 2011 đến nay, cả nước phát hiện 8.000 vụ xâm hại trẻ em.\n"
+                             "Trong đó, hơn 1.200 trẻ em bị xâm hại tình dục."))
+    assert record.events and {e.kind for e in record.events} == {"aggregate"}
+
+
+def test_offences_counted_side_by_side_are_each_of_the_kind_their_count_gives() -> None:
+    record = rules()(Article(doc_id="k3", text="Bắt nhóm trộm cướp\nĐiều tra mở rộng, các đối tượng thừa nhận đã "
+                             "thực hiện 2 vụ trộm cắp xe máy và 1 vụ cướp giật tài sản tại huyện Thạch Hà."))
+    assert {e.type: e.kind for e in record.events} == {"theft": "aggregate", "robbery": "incident"}
+
+
 def test_an_address_in_the_province_it_joined_dates_an_undated_article_after_the_merger() -> None:
     after = Article(doc_id="m1", text="Bắt đối tượng trộm cắp\n"
                                       "Công an xã Hàm Thắng, tỉnh Lâm Đồng bắt giữ một đối tượng trộm cắp xe máy.")

@@ -11,7 +11,8 @@ from functools import cache
 
 from pipeline.document import Count, Document, Event, Sentence
 from pipeline.extract import mentions
-from pipeline.extract.cues import whole_word_cues
+from pipeline.extract.cues import nearest_label, whole_word_cues
+from pipeline.extract.numbers import CountMention
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
@@ -71,11 +72,12 @@ class EventCounts:
             if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here \
                     or self.background_after.search(sentence.text.lower(), 0, found.start):
                 continue
-            if others and nearest_type(sentence, found.start, found.end, others | {event.type}) in others:
+            if others and nearest_label(sentence, found.start, found.end, others | {event.type}) in others:
                 continue
             if found.unit == "other" and names_another_type(sentence, found.start, found.end, event.type):
                 continue  # "1 súng ngắn" seized with the drugs counts weapons, not drugs
-            if event.kind == "incident" and found.value == 1 and found.unit in self.single_units_skipped:
+            if event.kind == "incident" and found.value == 1 and found.unit in self.single_units_skipped \
+                    and not counted_beside(sentence, found, event.type, mentions.counts(doc, sentence)):
                 continue
             seen_here.add((found.unit, found.value))
             text, start, end = doc.span(sentence.start + found.start, sentence.start + found.end)
@@ -83,10 +85,13 @@ class EventCounts:
                                       text=text, start=start, end=end))
 
 
-def nearest_type(sentence: Sentence, start: int, end: int, types: set[str]) -> str | None:
-    """The type, among `types`, of the cue nearest to a span of the sentence."""
-    cues = [c for c in whole_word_cues(sentence) if c.label in types]
-    return min(cues, key=lambda c: max(c.start - end, start - c.end, 0)).label if cues else None
+def counted_beside(sentence: Sentence, found: CountMention, label: str, figures: list[CountMention]) -> bool:
+    """Whether the sentence counts another offence's cases beside this one's: "2 vụ trộm cắp và
+    1 vụ cướp giật" counts one robbery, where "một vụ cướp" alone restates the event."""
+    labels = {c.label for c in whole_word_cues(sentence)}
+    return found.unit == "incidents" and len(labels) > 1 and any(
+        c.unit == "incidents" and c is not found and nearest_label(sentence, c.start, c.end, labels) != label
+        for c in figures)
 
 
 def names_another_type(sentence: Sentence, start: int, end: int, label: str) -> bool:

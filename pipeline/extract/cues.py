@@ -119,6 +119,12 @@ def whole_word_cues(sentence: Sentence) -> list[Cue]:
     return [c for c in sentence.cues if c.start in starts and c.end in ends]
 
 
+def nearest_label(sentence: Sentence, start: int, end: int, labels: set[str]) -> str | None:
+    """The label, among `labels`, of the cue nearest to a span of the sentence."""
+    cues = [c for c in whole_word_cues(sentence) if c.label in labels]
+    return min(cues, key=lambda c: max(c.start - end, start - c.end, 0)).label if cues else None
+
+
 @cache
 def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds = {normalise_str(r["phrase"]).lower(): r["kind"] for r in read_tsv("lexicons", "cue_context.tsv")}

@@ -14,33 +14,16 @@ from functools import cache
 from pipeline.document import Document, Event, Sentence
 from pipeline.extract import mentions
 from pipeline.extract.cues import activity_labels, labels_in_context, typed_labels, whole_word_cues
+from pipeline.extract.kinds import StatementKind
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
 from pipeline.resources import read_tsv
 
 
 @cache
-def aggregate_cues(path: str) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
-    rows = list(read_tsv(path))
-    by_strength = {level: frozenset(normalise_str(r["cue"]).lower() for r in rows if r["strength"] == level)
-                   for level in ("strong", "weak", "none", "single", "plural")}
-    cues = sorted(by_strength["strong"] | by_strength["weak"] | by_strength["none"], key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, cues))})(?!\w)"), by_strength
-
-
-@cache
 def report_frames(path: str) -> re.Pattern[str]:
     phrases = sorted((normalise_str(r["phrase"]).lower() for r in read_tsv(path)), key=len, reverse=True)
     return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, phrases))})(?!\w)")
-
-
-@cache
-def actor_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A single-actor noun ("công ty"), and what before it makes it many ("các", "03")."""
-    strengths = aggregate_cues(path)[1]
-    single = "|".join(map(re.escape, sorted(strengths["single"], key=len, reverse=True)))
-    plural = "|".join(map(re.escape, sorted(strengths["plural"], key=len, reverse=True)))
-    return re.compile(rf"(?<!\w)(?:{single})(?!\w)"), re.compile(rf"(?:(?<!\w)(?:{plural})|\d)\s*$")
 
 
 @component("events")
@@ -59,38 +42,15 @@ class EventBuilder:
         # a type one sentence gives below `passing_below`, in an article that some type
         # states at `dominant_from` or more, is mentioned in passing
         self.passing_below, self.dominant_from = passing_below, dominant_from
-        self.aggregate, strengths = aggregate_cues(aggregate_lexicon)
-        self.actor, self.many = actor_cues(aggregate_lexicon)
-        self.strong, self.masks = strengths["strong"], strengths["none"]
+        self.kind = StatementKind(aggregate_lexicon, occurrence_units)
         self.occurrence_units = frozenset(occurrence_units)
         self.report = report_frames(report_lexicon)
-
-    def kind(self, doc: Document, sentence: Sentence) -> str:
-        """A statistic sums occurrences: it names a period or a scope ("toàn tỉnh") and counts
-        several things, or it counts several incidents or sessions outright; a sentence that
-        names the day otherwise tells one occurrence."""
-        cues = {m.group() for m in self.aggregate.finditer(sentence.text.lower())} - self.masks
-        if cues & self.strong:
-            return "aggregate"
-        counts = [c for c in mentions.counts(doc, sentence) if not c.per_unit and c.value >= 2]
-        if any(c.unit in self.occurrence_units for c in counts):
-            return "aggregate"
-        times = mentions.times(doc, sentence)
-        companies = any(c.unit == "companies" and c.value >= 2 for c in counts)
-        if any(not t.is_period for t in times) or (self.one_actor(sentence.text.lower()) and not companies):
-            return "incident"  # what happened on a day, or to one company, is one occurrence
-        period = any(t.spans_a_statistic for t in times)
-        plural = any(c.unit != "money_vnd" for c in counts)
-        return "aggregate" if plural and (cues or period) else "incident"
-
-    def one_actor(self, text: str) -> bool:
-        return any(not self.many.search(text, max(0, m.start() - 12), m.start()) for m in self.actor.finditer(text))
 
     def __call__(self, doc: Document) -> Document:
         groups: dict[tuple[str, str], list[Sentence]] = {}
         for sentence, labels in zip(doc.sentences, self.typed(doc), strict=True):
             for label in labels:
-                groups.setdefault((label, self.kind(doc, sentence)), []).append(sentence)
+                groups.setdefault((label, self.kind(doc, sentence, label)), []).append(sentence)
         passing = self.in_passing(groups)
         for (label, kind), sentences in groups.items():
             if label in passing:

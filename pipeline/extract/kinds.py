@@ -1,0 +1,80 @@
+"""Incident or aggregate: does a sentence tell one occurrence, or sum several over a period?
+
+Read by the events: each (type, kind) of sentences is one group of events.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.document import Document, Kind, Sentence
+from pipeline.extract import mentions
+from pipeline.extract.cues import nearest_label, whole_word_cues
+from pipeline.normalise import normalise_str
+from pipeline.resources import read_tsv
+
+LEVELS = ("strong", "weak", "none", "single", "plural", "breakdown")
+
+
+@cache
+def aggregate_cues(path: str) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    rows = list(read_tsv(path))
+    by_strength = {level: frozenset(normalise_str(r["cue"]).lower() for r in rows if r["strength"] == level)
+                   for level in LEVELS}
+    cues = sorted(by_strength["strong"] | by_strength["weak"] | by_strength["none"], key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, cues))})(?!\w)"), by_strength
+
+
+def _alternation(phrases: frozenset[str]) -> str:
+    return "|".join(map(re.escape, sorted(phrases, key=len, reverse=True))) or "(?!)"
+
+
+@cache
+def actor_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A single-actor noun ("công ty"), what before it makes it many ("các", "03"), and the
+    openers of a sentence that breaks down the one before it ("Trong đó, ...")."""
+    strengths = aggregate_cues(path)[1]
+    return (re.compile(rf"(?<!\w)(?:{_alternation(strengths['single'])})(?!\w)"),
+            re.compile(rf"(?:(?<!\w)(?:{_alternation(strengths['plural'])})|\d)\s*$"),
+            re.compile(rf"^\W*(?:{_alternation(strengths['breakdown'])})(?!\w)"))
+
+
+class StatementKind:
+    def __init__(self, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv",
+                 occurrence_units: tuple[str, ...] = ("incidents", "sessions")) -> None:
+        self.aggregate, strengths = aggregate_cues(aggregate_lexicon)
+        self.actor, self.many, self.breakdown = actor_cues(aggregate_lexicon)
+        self.strong, self.masks = strengths["strong"], strengths["none"]
+        self.occurrence_units = frozenset(occurrence_units)
+
+    def __call__(self, doc: Document, sentence: Sentence, label: str | None = None) -> Kind:
+        """A statistic sums occurrences: it names a period or a scope ("toàn tỉnh") and counts
+        several things, or it counts several incidents or sessions outright; a sentence that
+        names the day otherwise tells one occurrence. A breakdown ("Trong đó, hơn 1.200 trẻ em
+        ...") is of the kind of the sentence it breaks down; where offences are counted side by
+        side, each is of the kind its own figures give ("2 vụ trộm cắp và 1 vụ cướp giật")."""
+        if sentence.index > 0 and self.breakdown.search(sentence.text.lower()):
+            return self(doc, doc.sentences[sentence.index - 1])
+        cues = {m.group() for m in self.aggregate.finditer(sentence.text.lower())} - self.masks
+        if cues & self.strong:
+            return "aggregate"
+        counts = [c for c in mentions.counts(doc, sentence) if not c.per_unit and c.value >= 2]
+        labels = {c.label for c in whole_word_cues(sentence)}
+        occurrences = [c for c in mentions.counts(doc, sentence) if c.unit in self.occurrence_units and not c.per_unit]
+        if label is not None and len(labels) > 1 and occurrences:
+            occurrences = [c for c in occurrences if nearest_label(sentence, c.start, c.end, labels) == label]
+        if any(c.value >= 2 for c in occurrences):
+            return "aggregate"
+        if occurrences and label is not None and len(labels) > 1:
+            return "incident"  # "1 vụ cướp giật" beside "2 vụ trộm cắp"
+        times = mentions.times(doc, sentence)
+        companies = any(c.unit == "companies" and c.value >= 2 for c in counts)
+        if any(not t.is_period for t in times) or (self.one_actor(sentence.text.lower()) and not companies):
+            return "incident"  # what happened on a day, or to one company, is one occurrence
+        period = any(t.spans_a_statistic for t in times)
+        plural = any(c.unit != "money_vnd" for c in counts)
+        return "aggregate" if plural and (cues or period) else "incident"
+
+    def one_actor(self, text: str) -> bool:
+        return any(not self.many.search(text, max(0, m.start() - 12), m.start()) for m in self.actor.finditer(text))
