@@ -282,6 +282,8 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Bị cáo phạm tội giết người trong trạng thái tinh thần bị kích động mạnh.") == {"violent_crime"}
     assert cued("CSGT chặn xe tải để kiểm tra tải trọng.") == set()
     assert cued("Ngôi nhà bốc cháy dữ dội.") == {"fire_explosion"}
+    assert cued("Nhà máy sản xuất giấy cuộn các tông và thùng bao bì các tông.") == set()
+    assert cued("Dự án xây dựng bãi đỗ xe khách tham quan lăng Tự Đức.") == set()
 
 
 def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentence() -> None:
@@ -333,6 +335,7 @@ def test_a_vehicle_that_strikes_is_a_collision_a_knife_that_strikes_is_not() -> 
         == ["traffic_accident"]
     assert cued("Hắn lên xe rồi cầm dao đâm liên tiếp vào người anh H.") == ["violent_crime"]
     assert cued("Đối tượng dùng dao đâm chết anh T.") == ["violent_crime"]
+    assert cued("Nạn nhân tử vong bên xe máy, nhiều khả năng bị vật sắc nhọn đâm trúng ngực.") == ["violent_crime"]
 
 
 def test_a_car_that_hits_three_others_in_a_row_is_one_accident() -> None:
