@@ -152,6 +152,9 @@ def test_foreign_places(gaz: Gazetteer) -> None:
         ("Mỹ Tho", "district", False, "Tiền Giang")]
     assert find(gaz, "Anh Nguyễn Văn Đức cho biết") == []
     assert [m.text for m in find(gaz, "lao động sang Đức")] == ["Đức"]
+    # spelled as the press spells it: "Italia" as well as "Italy" and "Ý"
+    assert [(m.text, m.foreign) for m in find(gaz, "vụ tai nạn diễn ra tại Italia, gần Rome")] == [
+        ("Italia", True), ("Rome", True)]
 
 
 def test_names_in_force_when_published(gaz: Gazetteer) -> None:
