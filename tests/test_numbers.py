@@ -90,6 +90,11 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
         ("Bắt quả tang 04 (bốn) đối tượng.", [("04 (bốn) đối tượng", 4, "suspects", "exact")]),
         ("Vụ cháy gây thiệt hại khoảng 2,5 tỷ.", [("khoảng 2,5 tỷ", 2_500_000_000, "money_vnd", "approx")]),
         ("Tỉnh có dân số 2 triệu.", []),
+        # money in another currency is never đồng; a vehicle's wheels count nothing
+        ("Hợp đồng trị giá 3,7 tỷ bảng (4,42 tỷ USD); thu giữ 20.000 NDT.",
+         [("3,7 tỷ bảng", 3_700_000_000, "other", "exact"), ("4,42 tỷ USD", 4_420_000_000, "other", "exact"),
+          ("20.000 NDT", 20_000, "other", "exact")]),
+        ("Xe máy chạy trên làn xe hai bánh.", []),
         ("Bệnh viện tiếp nhận 3 ca ngộ độc; lực lượng cứu hộ dùng 2 ca nô.",
          [("3 ca", 3, "incidents", "exact"), ("2 ca nô", 2, "other", "exact")]),
     ],
