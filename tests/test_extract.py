@@ -284,6 +284,9 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Ngôi nhà bốc cháy dữ dội.") == {"fire_explosion"}
     assert cued("Nhà máy sản xuất giấy cuộn các tông và thùng bao bì các tông.") == set()
     assert cued("Dự án xây dựng bãi đỗ xe khách tham quan lăng Tự Đức.") == set()
+    assert cued("Khách mua vàng ngày Thần Tài bị chặt chém.") == set()  # overcharged, not cut
+    assert cued("Đề nghị thành phố tạm thời dừng việc tổ chức lễ hội.") == set()
+    assert "human_trafficking" in cued("Triệt phá đường dây buôn bán phụ nữ qua biên giới.")
 
 
 def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentence() -> None:
