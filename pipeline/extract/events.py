@@ -86,6 +86,8 @@ class EventBuilder:
     def counted(self, doc: Document, sentence: Sentence) -> frozenset[str]:
         """Types the sentence counts each on its own ("2 vụ trộm cắp và 1 vụ cướp giật"): offences
         told side by side, that no ranking of one over the other merges."""
+        if sum(score >= self.threshold for score in sentence.labels.values()) < 2:
+            return frozenset()  # one type or none: nothing to tell apart (and no figures to read)
         ends = [c.end for c in mentions.counts(doc, sentence) if c.unit in self.occurrence_units]
         return frozenset(c.label for c in whole_word_cues(sentence) if any(0 <= c.start - e <= 2 for e in ends))
 
