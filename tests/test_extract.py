@@ -341,6 +341,11 @@ def test_a_vehicle_that_strikes_is_a_collision_a_knife_that_strikes_is_not() -> 
     assert cued("Nạn nhân tử vong bên xe máy, nhiều khả năng bị vật sắc nhọn đâm trúng ngực.") == ["violent_crime"]
 
 
+def test_a_collision_verb_states_an_accident_on_its_own() -> None:
+    doc = rules().document(Article(doc_id="t", text="Tin\nChiếc xe cảnh sát tông thẳng vào hông chiếc Fortuner."))
+    assert doc.sentences[1].labels.get("traffic_accident", 0) >= 1.0  # "tông" alone is only suggestive
+
+
 def test_a_car_that_hits_three_others_in_a_row_is_one_accident() -> None:
     def kinds(text: str) -> list[str]:
         return [e.kind for e in rules()(Article(doc_id="k", text="Tai nạn\n" + text)).events]
