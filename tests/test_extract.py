@@ -287,6 +287,11 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Khách mua vàng ngày Thần Tài bị chặt chém.") == set()  # overcharged, not cut
     assert cued("Đề nghị thành phố tạm thời dừng việc tổ chức lễ hội.") == set()
     assert "human_trafficking" in cued("Triệt phá đường dây buôn bán phụ nữ qua biên giới.")
+    # a cue alone in quotes is a figure of speech, unless it names a charge or is the press's slang
+    assert cued("Cổ động viên ví von hàng công đội nhà đã “đình công” tập thể.") == set()
+    assert cued("Liệu Arsenal có dám \"đánh bạc\" với một Wenger thứ hai?") == set()
+    assert cued("Với tội \"Giết người\", Tú bị tuyên phạt án tù chung thân.") == {"violent_crime"}
+    assert cued("Bị phát hiện bắt trộm chó, nhóm “cẩu tặc” dùng chĩa điện hù dọa người dân.") == {"theft"}
 
 
 def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentence() -> None:
@@ -307,7 +312,7 @@ def test_an_investigation_or_a_lawyer_is_no_legal_provision() -> None:
     assert "law" not in cue_context("Cơ quan điều tra xác định đối tượng đã")  # "điều tra" = investigate
     assert "law" in cue_context("Theo Điều 198 Bộ luật Lao động,")
     assert "law" in cue_context("quy định tại điều 209, người lao động")
-    assert cue_context("Luật sư của bị cáo cho biết, hành vi") == set()
+    assert "law" not in cue_context("Luật sư của bị cáo cho biết, hành vi")
 
 
 def test_a_gun_seized_with_drugs_is_no_count_of_the_drugs() -> None:

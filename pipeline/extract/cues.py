@@ -19,6 +19,7 @@ from pipeline.normalise import asides, normalise_str
 from pipeline.resources import read_tsv
 
 CONFUSER = "-"
+OPENING_QUOTES, CLOSING_QUOTES = "“\"‘'«", "”\"’'»"
 
 
 @cache
@@ -28,6 +29,12 @@ def cue_lexicon(path: str) -> tuple[re.Pattern[str], dict[str, list[tuple[str, f
         cues[normalise_str(row["cue"]).lower()].append((row["label"], float(row["weight"])))
     alternation = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), dict(cues)
+
+
+@cache
+def slang_cues(path: str) -> frozenset[str]:
+    """Cues the press puts in quotes as slang and means literally ("cẩu tặc", "bảo kê")."""
+    return frozenset(normalise_str(r["cue"]).lower() for r in read_tsv(path) if r.get("quoted") == "literal")
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class EventCues:
 
     def __init__(self, lexicon: str = "lexicons/event_cues.tsv", readings: str = "lexicons/cue_readings.tsv") -> None:
         self.pattern, self.cues = cue_lexicon(lexicon)
+        self.slang = slang_cues(lexicon)
         self.readings = cue_readings(readings)
 
     def __call__(self, doc: Document) -> Document:
@@ -83,9 +91,19 @@ class EventCues:
             if end > len(sentence.text):  # a cue across a sentence break is no cue
                 continue
             phrase = match.group()
+            if phrase not in self.slang and self.figurative(sentence.text, begin, end):
+                continue
             sentence.cues.extend(Cue(begin, end, self.reading(label, phrase, sentence.text, begin, end), weight, phrase)
                                  for label, weight in self.cues[phrase] if label != CONFUSER)
         return doc
+
+    @staticmethod
+    def figurative(text: str, begin: int, end: int) -> bool:
+        """A cue alone in quotation marks is a figure of speech ("hàng công đã “đình công”",
+        "dám “đánh bạc”"), unless it names a charge ("với tội “Cướp tài sản”")."""
+        if begin == 0 or end >= len(text) or text[begin - 1] not in OPENING_QUOTES or text[end] not in CLOSING_QUOTES:
+            return False
+        return "charge" not in cue_context(text[max(0, begin - 21):begin - 1])
 
     def reading(self, label: str, phrase: str, text: str, begin: int, end: int) -> str:
         """The type a cue means here: "xe tải ... đâm vào" is a collision, not a stabbing."""
