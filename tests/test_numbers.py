@@ -95,6 +95,10 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
          [("3,7 tỷ bảng", 3_700_000_000, "other", "exact"), ("4,42 tỷ USD", 4_420_000_000, "other", "exact"),
           ("20.000 NDT", 20_000, "other", "exact")]),
         ("Xe máy chạy trên làn xe hai bánh.", []),
+        # who did it and who it was done to, from the offence after the person noun
+        ("Hai thanh niên cướp điện thoại rồi tẩu thoát.", [("Hai thanh niên cướp", 2, "suspects", "exact")]),
+        ("Bắt quả tang 5 người đánh bạc; 2 người bị cướp giật túi xách.",
+         [("5 người đánh bạc", 5, "suspects", "exact"), ("2 người bị cướp giật", 2, "victims", "exact")]),
         ("Bệnh viện tiếp nhận 3 ca ngộ độc; lực lượng cứu hộ dùng 2 ca nô.",
          [("3 ca", 3, "incidents", "exact"), ("2 ca nô", 2, "other", "exact")]),
     ],
