@@ -230,6 +230,17 @@ def test_reward_and_relief_money_are_not_counts_of_the_event() -> None:
     assert counts == [("suspects", 3)]
 
 
+def test_an_advice_column_reports_no_event() -> None:
+    letter = Article(doc_id="q1", text="Khi nào người lao động được quyền đình công?\n"
+                                       "Bạn đọc hỏi: Tôi là công nhân, công ty nợ lương 3 tháng, chúng tôi có được "
+                                       "đình công không?\nTheo Điều 198 Bộ luật Lao động, đình công là sự ngừng việc "
+                                       "tạm thời của người lao động.")
+    assert not rules()(letter).relevant
+    news = Article(doc_id="q2", text="Vì sao 500 công nhân đình công?\n"
+                                     "Sáng 8/5, 500 công nhân Công ty giày Phú Lợi (Bình Dương) đình công đòi lương.")
+    assert rules()(news).relevant
+
+
 def test_a_protest_in_a_foreign_city_is_not_relevant() -> None:
     abroad = Article(doc_id="h1", text="Biểu tình lớn phản đối hội nghị\n"
                                        "Khoảng 100.000 người biểu tình tại Hamburg, cảnh sát bắt giữ 200 người.")

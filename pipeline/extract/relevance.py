@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from pipeline.document import Document
 from pipeline.extractor import component
+from pipeline.normalise import normalise_str
+from pipeline.resources import read_tsv
+
+
+@cache
+def advice_openers(path: str) -> re.Pattern[str]:
+    openers = sorted((normalise_str(r["opener"]).lower() for r in read_tsv(path)), key=len, reverse=True)
+    return re.compile(rf"^\W*(?:{'|'.join(map(re.escape, openers))})(?!\w)")
 
 
 @component("relevance")
 class Relevance:
-    def __init__(self, min_confidence: float = 0.0) -> None:
+    def __init__(self, min_confidence: float = 0.0, advice_lexicon: str = "lexicons/advice_openers.tsv") -> None:
         self.min_confidence = min_confidence
+        self.advice = advice_openers(advice_lexicon)
 
     def __call__(self, doc: Document) -> Document:
+        if self.advice_column(doc):
+            doc.events = []
         doc.events = [e for e in doc.events if not e.location.foreign and e.confidence >= self.min_confidence]
         doc.relevant = bool(doc.events)
         return doc
+
+    def advice_column(self, doc: Document) -> bool:
+        """A question in the title answered to a reader who writes in ("Khi nào người lao động
+        được quyền đình công? / Bạn đọc hỏi: Tôi là công nhân ..."): the spec's advice column."""
+        if len(doc.sentences) < 2 or not doc.sentences[0].text.rstrip().rstrip("\"'”’»)").endswith("?"):
+            return False
+        return bool(self.advice.search(doc.sentences[1].text.lower()))
