@@ -168,3 +168,8 @@ def asides(text: str) -> list[tuple[int, int]]:
     """Spans in square brackets: news sites put links to other stories there ("[Xe cấp cứu
     gây tai nạn tại Hà Nội]"), so nothing in them tells of this article's events."""
     return [m.span() for m in _BRACKETED.finditer(text)]
+
+
+def is_question(text: str) -> bool:
+    """Whether a sentence asks, closing quotes and brackets aside ("... đình công?”")."""
+    return text.rstrip().rstrip("\"'”’»)").endswith("?")

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Literal
 
 from pipeline.normalise import asides, normalise_str
-from pipeline.resources import read_tsv
+from pipeline.resources import alternation, read_tsv
 
 Level = Literal["province", "district", "commune", "foreign", "zone"]
 MERGER_DATE = "2025-07-01"  # the 34-province map is in force from this day
@@ -251,7 +251,7 @@ class Gazetteer:
         self._name_parts = {w for w, _ in by_kind["name_part"]}
 
         def words(*kinds: str) -> str:
-            return "|".join(map(re.escape, sorted((w for k in kinds for w, _ in by_kind[k]), key=len, reverse=True)))
+            return alternation(w for k in kinds for w, _ in by_kind[k])
 
         def ending(*kinds: str) -> re.Pattern[str]:
             return re.compile(rf"(?<!\w)(?:{words(*kinds)}) $", re.I)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,3 +43,9 @@ def read_tsv(*parts: str) -> Iterator[dict[str, str]]:
 def read_toml(*parts: str) -> dict[str, Any]:
     with data_path(*parts).open("rb") as fh:
         return tomllib.load(fh)
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """Phrases as one regular-expression alternation, longest first so that a longer phrase
+    wins over its beginning ("cướp giật" over "cướp"); one that never matches when empty."""
+    return "|".join(map(re.escape, sorted(set(phrases), key=len, reverse=True))) or "(?!)"

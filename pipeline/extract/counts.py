@@ -15,7 +15,7 @@ from pipeline.extract.cues import nearest_label, whole_word_cues
 from pipeline.extract.numbers import CountMention
 from pipeline.extractor import component
 from pipeline.normalise import normalise_str
-from pipeline.resources import read_tsv
+from pipeline.resources import alternation, read_tsv
 
 
 @cache
@@ -24,12 +24,11 @@ def background_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     after them in the sentence."""
     rows = list(read_tsv(path))
 
-    def alternation(reach: set[str]) -> str:
-        cues = sorted((normalise_str(r["cue"]).lower() for r in rows if r["reach"] in reach), key=len, reverse=True)
-        return "|".join(map(re.escape, cues))
+    def cues(*reach: str) -> str:
+        return alternation(normalise_str(r["cue"]).lower() for r in rows if r["reach"] in reach)
     # an ellipsis ("Công an quận 4... 29 xe") goes on listing
-    return (re.compile(rf"(?<!\w)(?:{alternation({'word', 'sentence'})})\s*$"),
-            re.compile(rf"(?<!\w)(?:{alternation({'sentence'})})(?!\w)(?:[^.;!?]|\.{{2,}})*$"))
+    return (re.compile(rf"(?<!\w)(?:{cues('word', 'sentence')})\s*$"),
+            re.compile(rf"(?<!\w)(?:{cues('sentence')})(?!\w)(?:[^.;!?]|\.{{2,}})*$"))
 
 
 @component("counts")

@@ -16,7 +16,7 @@ from functools import cache
 from pipeline.document import Cue, Document, Sentence
 from pipeline.extractor import component
 from pipeline.normalise import asides, normalise_str
-from pipeline.resources import read_tsv
+from pipeline.resources import alternation, read_tsv
 
 CONFUSER = "-"
 OPENING_QUOTES, CLOSING_QUOTES = "“\"‘'«", "”\"’'»"
@@ -27,8 +27,7 @@ def cue_lexicon(path: str) -> tuple[re.Pattern[str], dict[str, list[tuple[str, f
     cues: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for row in read_tsv(path):
         cues[normalise_str(row["cue"]).lower()].append((row["label"], float(row["weight"])))
-    alternation = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), dict(cues)
+    return re.compile(rf"(?<!\w)(?:{alternation(cues)})(?!\w)"), dict(cues)
 
 
 @cache
@@ -146,8 +145,7 @@ def nearest_label(sentence: Sentence, start: int, end: int, labels: set[str]) ->
 @cache
 def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds = {normalise_str(r["phrase"]).lower(): r["kind"] for r in read_tsv("lexicons", "cue_context.tsv")}
-    alternation = "|".join(map(re.escape, sorted(kinds, key=len, reverse=True)))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), kinds
+    return re.compile(rf"(?<!\w)(?:{alternation(kinds)})(?!\w)"), kinds
 
 
 def context_words(text: str) -> list[tuple[int, str]]:

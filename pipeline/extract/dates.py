@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from pipeline.normalise import normalise_str
-from pipeline.resources import read_tsv
+from pipeline.resources import alternation, read_tsv
 
 # a yearless date later than this after the reference belongs to the year before
 _LOOKAHEAD = timedelta(days=62)
@@ -79,8 +79,7 @@ class _Lexicon:
     words: dict[str, dict[str, str]]  # kind -> word (lower) -> value
 
     def alt(self, *kinds: str) -> str:
-        words = {w for k in kinds for w in self.words.get(k, {})}
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return alternation(w for k in kinds for w in self.words.get(k, {}))
 
     def value(self, kind: str, word: str) -> str:
         return self.words[kind][" ".join(word.lower().split())]

@@ -16,14 +16,14 @@ from pipeline.extract import mentions
 from pipeline.extract.cues import activity_labels, labels_in_context, typed_labels, whole_word_cues
 from pipeline.extract.kinds import StatementKind
 from pipeline.extractor import component
-from pipeline.normalise import normalise_str
-from pipeline.resources import read_tsv
+from pipeline.normalise import is_question, normalise_str
+from pipeline.resources import alternation, read_tsv
 
 
 @cache
 def report_frames(path: str) -> re.Pattern[str]:
-    phrases = sorted((normalise_str(r["phrase"]).lower() for r in read_tsv(path)), key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, phrases))})(?!\w)")
+    phrases = alternation(normalise_str(r["phrase"]).lower() for r in read_tsv(path))
+    return re.compile(rf"(?<!\w)(?:{phrases})(?!\w)")
 
 
 @component("events")
@@ -96,7 +96,7 @@ class EventBuilder:
         """The sentence's event types; a question states none, and a talk or campaign against
         offences names them as its subject ("26 buổi tuyên truyền phòng chống ma túy, tín dụng
         đen"), not as events."""
-        if sentence.text.rstrip().rstrip("\"'”’»)").endswith("?"):
+        if is_question(sentence.text):
             return []
         labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold, counted)
         if not labels:

@@ -12,7 +12,7 @@ from pipeline.document import Document, Kind, Sentence
 from pipeline.extract import mentions
 from pipeline.extract.cues import nearest_label, whole_word_cues
 from pipeline.normalise import normalise_str
-from pipeline.resources import read_tsv
+from pipeline.resources import alternation, read_tsv
 
 LEVELS = ("strong", "weak", "none", "single", "plural", "breakdown")
 
@@ -22,12 +22,8 @@ def aggregate_cues(path: str) -> tuple[re.Pattern[str], dict[str, frozenset[str]
     rows = list(read_tsv(path))
     by_strength = {level: frozenset(normalise_str(r["cue"]).lower() for r in rows if r["strength"] == level)
                    for level in LEVELS}
-    cues = sorted(by_strength["strong"] | by_strength["weak"] | by_strength["none"], key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, cues))})(?!\w)"), by_strength
-
-
-def _alternation(phrases: frozenset[str]) -> str:
-    return "|".join(map(re.escape, sorted(phrases, key=len, reverse=True))) or "(?!)"
+    cues = by_strength["strong"] | by_strength["weak"] | by_strength["none"]
+    return re.compile(rf"(?<!\w)(?:{alternation(cues)})(?!\w)"), by_strength
 
 
 @cache
@@ -35,9 +31,9 @@ def actor_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[
     """A single-actor noun ("công ty"), what before it makes it many ("các", "03"), and the
     openers of a sentence that breaks down the one before it ("Trong đó, ...")."""
     strengths = aggregate_cues(path)[1]
-    return (re.compile(rf"(?<!\w)(?:{_alternation(strengths['single'])})(?!\w)"),
-            re.compile(rf"(?:(?<!\w)(?:{_alternation(strengths['plural'])})|\d)\s*$"),
-            re.compile(rf"^\W*(?:{_alternation(strengths['breakdown'])})(?!\w)"))
+    return (re.compile(rf"(?<!\w)(?:{alternation(strengths['single'])})(?!\w)"),
+            re.compile(rf"(?:(?<!\w)(?:{alternation(strengths['plural'])})|\d)\s*$"),
+            re.compile(rf"^\W*(?:{alternation(strengths['breakdown'])})(?!\w)"))
 
 
 class StatementKind:

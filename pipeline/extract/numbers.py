@@ -11,14 +11,13 @@ are never counts. Whether a count belongs to an event is the caller's decision.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 from pipeline.document import Qualifier
 from pipeline.extract.dates import find_times
 from pipeline.normalise import normalise_str
-from pipeline.resources import read_tsv
+from pipeline.resources import alternation, read_tsv
 
 
 @dataclass(slots=True)
@@ -54,10 +53,6 @@ class _Lexicon:
     context: dict[tuple[str, str], str]  # (cue, position) -> effect
 
 
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 def _key(s: str) -> str:
     return " ".join(s.lower().split())
 
@@ -85,13 +80,13 @@ _CLAUSE_END = re.compile(r"[,;:.!?()\[\]\n\"“”]|\s-\s|\d")
 def _cues(position: str, role: bool | None = None) -> str:
     """Cues at `position`; role True/False: only those that set a person's role / mark money."""
     ctx = _lexicon().context
-    return _alt(c for (c, p), e in ctx.items() if p == position and role in (None, e != "money_vnd"))
+    return alternation(c for (c, p), e in ctx.items() if p == position and role in (None, e != "money_vnd"))
 
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     lx = _lexicon()
-    word = rf"(?:{_alt(lx.words)})(?!\w)"
+    word = rf"(?:{alternation(lx.words)})(?!\w)"
     prefixes = [n for n, u in lx.units.items() if u.unit == "prefix"]
     nouns = [n for n, u in lx.units.items() if u.unit != "prefix"]
     follow = "|".join(re.escape(c) + (r"(?!\w)" if c[-1].isalnum() else "")
@@ -101,12 +96,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "phrase": re.compile(rf"(?<![\w.,/-])(?:{_DIGITS}|{word})(?:[ ]+(?:{_DIGITS}|{word}))*", flags),
         "token": re.compile(rf"{_DIGITS}|[^\W\d_]+"),
         # "03 (ba) đối tượng": police reports spell the number out again in brackets
-        "unit": re.compile(rf"(?:\s*\(\s*(?:{word}\s*)+\))?\s*(?:(?P<prefix>{_alt(prefixes)})\s+)?"
-                           rf"(?P<noun>{_alt(nouns)})(?!\w)", flags),
-        "bare_money": re.compile(rf"(?:{_alt(w for w, x in lx.words.items() if x.role == 'mult' and x.value >= 1e6)})$",
-                                 flags),
-        "qualifier": re.compile(rf"(?<!\w)(?:(?:{_alt(lx.qualifiers)})\s+)+$", flags),
-        "qualifier_word": re.compile(rf"(?<!\w)(?:{_alt(lx.qualifiers)})(?!\w)", flags),
+        "unit": re.compile(rf"(?:\s*\(\s*(?:{word}\s*)+\))?\s*(?:(?P<prefix>{alternation(prefixes)})\s+)?"
+                           rf"(?P<noun>{alternation(nouns)})(?!\w)", flags),
+        "bare_money": re.compile(
+            rf"(?:{alternation(w for w, x in lx.words.items() if x.role == 'mult' and x.value >= 1e6)})$", flags),
+        "qualifier": re.compile(rf"(?<!\w)(?:(?:{alternation(lx.qualifiers)})\s+)+$", flags),
+        "qualifier_word": re.compile(rf"(?<!\w)(?:{alternation(lx.qualifiers)})(?!\w)", flags),
         "before": re.compile(rf"(?<!\w)(?:{_cues('before')})\s*$", flags),
         "near_role": re.compile(rf"(?<!\w)(?:{_cues('near_before', role=True)})(?!\w)", flags),
         "near_money": re.compile(rf"(?<!\w)(?:{_cues('near_before', role=False)})(?!\w)", flags),

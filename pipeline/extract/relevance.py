@@ -7,14 +7,14 @@ from functools import cache
 
 from pipeline.document import Document
 from pipeline.extractor import component
-from pipeline.normalise import normalise_str
-from pipeline.resources import read_tsv
+from pipeline.normalise import is_question, normalise_str
+from pipeline.resources import alternation, read_tsv
 
 
 @cache
 def advice_openers(path: str) -> re.Pattern[str]:
-    openers = sorted((normalise_str(r["opener"]).lower() for r in read_tsv(path)), key=len, reverse=True)
-    return re.compile(rf"^\W*(?:{'|'.join(map(re.escape, openers))})(?!\w)")
+    openers = alternation(normalise_str(r["opener"]).lower() for r in read_tsv(path))
+    return re.compile(rf"^\W*(?:{openers})(?!\w)")
 
 
 @component("relevance")
@@ -33,6 +33,6 @@ class Relevance:
     def advice_column(self, doc: Document) -> bool:
         """A question in the title answered to a reader who writes in ("Khi nào người lao động
         được quyền đình công? / Bạn đọc hỏi: Tôi là công nhân ..."): the spec's advice column."""
-        if len(doc.sentences) < 2 or not doc.sentences[0].text.rstrip().rstrip("\"'”’»)").endswith("?"):
+        if len(doc.sentences) < 2 or not is_question(doc.sentences[0].text):
             return False
         return bool(self.advice.search(doc.sentences[1].text.lower()))
