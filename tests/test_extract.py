@@ -298,6 +298,7 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Khách mua vàng ngày Thần Tài bị chặt chém.") == set()  # overcharged, not cut
     assert cued("Đề nghị thành phố tạm thời dừng việc tổ chức lễ hội.") == set()
     assert cued("Bên cạnh xe máy có một vỏ hộp thuốc diệt cỏ mang tên cỏ cháy; lọ ngâm đốt ngón tay.") == set()
+    assert cued("Gần 2 nghìn lao động đã không vào vị trí làm việc mà tập trung tại sân công ty.") == {"strike"}
     assert "human_trafficking" in cued("Triệt phá đường dây buôn bán phụ nữ qua biên giới.")
     # a cue alone in quotes is a figure of speech, unless it names a charge or is the press's slang
     assert cued("Cổ động viên ví von hàng công đội nhà đã “đình công” tập thể.") == set()
