@@ -223,6 +223,15 @@ def test_responders_sent_to_the_scene_are_not_counts_of_the_event() -> None:
     assert counts == [("injuries", 1)]
 
 
+def test_a_total_told_with_the_event_counts_it() -> None:
+    # "với tổng số" sums the event's own figure; the setting is told by "có": "KCN có ..."
+    layoffs = Article(doc_id="l1", text="Doanh nghiệp cắt giảm lao động\n"
+                                        "Năm 2023, toàn tỉnh có 86 doanh nghiệp trong các KCN phải cắt giảm lao động "
+                                        "với tổng số hơn 21.000 người.")
+    counts = {(c.unit, c.value) for e in rules()(layoffs).events for c in e.counts}
+    assert ("people", 21_000) in counts
+
+
 def test_reward_and_relief_money_are_not_counts_of_the_event() -> None:
     arrest = Article(doc_id="r1", text="Bắt nhóm trộm cắp\nNgày 5/6, Công an huyện Nhà Bè bắt 3 đối tượng trộm cắp "
                                        "xe máy; Giám đốc Công an tỉnh thưởng nóng 10 triệu đồng cho ban chuyên án.")
