@@ -16,6 +16,11 @@ def rules(**counts: object) -> Extractor:
     return Extractor.from_config(config)
 
 
+def figures(article: Article) -> list[tuple[str, float]]:
+    """(unit, value) of every count the rule pipeline gives the article's events."""
+    return [(c.unit, c.value) for e in rules()(article).events for c in e.counts]
+
+
 THEFT = Article(
     doc_id="t1",
     text="Bắt hai đối tượng trộm cắp xe máy\n"
@@ -211,16 +216,14 @@ def test_responders_sent_to_the_scene_are_not_counts_of_the_event() -> None:
     fire = Article(doc_id="f1", text="Cháy lớn tại xưởng gỗ\n"
                                      "Rạng sáng 3/4, vụ cháy xưởng gỗ ở huyện Nhà Bè làm 2 người tử vong, cảnh sát "
                                      "huy động 180 cán bộ, chiến sĩ đến hiện trường.")
-    counts = [(c.unit, c.value) for e in rules()(fire).events for c in e.counts]
-    assert counts == [("deaths", 2)]
+    assert figures(fire) == [("deaths", 2)]
     # everything the call-out lists is sent, not the fire's toll; the size of the place is its setting
     listed = Article(doc_id="f2", text="Cháy lớn tại tổng kho\n"
                                        "Rạng sáng 23/6, vụ cháy tổng kho rộng khoảng 5.000 m2 ở quận 4 làm 1 người "
                                        "bị thương; cảnh sát đã huy động 180 cán bộ, chiến sĩ của 7 đơn vị cùng 200 "
                                        "người của công an quận... 29 xe chữa cháy, 10 máy bơm, 1 tàu chữa cháy, "
                                        "2 ca nô đến hiện trường.")
-    counts = [(c.unit, c.value) for e in rules()(listed).events for c in e.counts]
-    assert counts == [("injuries", 1)]
+    assert figures(listed) == [("injuries", 1)]
 
 
 def test_a_total_told_with_the_event_counts_it() -> None:
@@ -228,15 +231,13 @@ def test_a_total_told_with_the_event_counts_it() -> None:
     layoffs = Article(doc_id="l1", text="Doanh nghiệp cắt giảm lao động\n"
                                         "Năm 2023, toàn tỉnh có 86 doanh nghiệp trong các KCN phải cắt giảm lao động "
                                         "với tổng số hơn 21.000 người.")
-    counts = {(c.unit, c.value) for e in rules()(layoffs).events for c in e.counts}
-    assert ("people", 21_000) in counts
+    assert ("people", 21_000) in figures(layoffs)
 
 
 def test_reward_and_relief_money_are_not_counts_of_the_event() -> None:
     arrest = Article(doc_id="r1", text="Bắt nhóm trộm cắp\nNgày 5/6, Công an huyện Nhà Bè bắt 3 đối tượng trộm cắp "
                                        "xe máy; Giám đốc Công an tỉnh thưởng nóng 10 triệu đồng cho ban chuyên án.")
-    counts = [(c.unit, c.value) for e in rules()(arrest).events for c in e.counts]
-    assert counts == [("suspects", 3)]
+    assert figures(arrest) == [("suspects", 3)]
 
 
 def test_an_advice_column_reports_no_event() -> None:

@@ -66,17 +66,18 @@ class EventCounts:
                    others: set[str]) -> None:
         """`others`: the types of the other events the sentence states; a figure goes to the
         event whose cue stands nearest ("5 đối tượng đánh bạc ...; 2 đối tượng mua bán ma túy")."""
-        for found in mentions.counts(doc, sentence):
-            before = sentence.text[max(0, found.start - 30):found.start].lower()
+        figures, lowered = mentions.counts(doc, sentence), sentence.text.lower()
+        for found in figures:
+            before = lowered[max(0, found.start - 30):found.start]
             if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here \
-                    or self.background_after.search(sentence.text.lower(), 0, found.start):
+                    or self.background_after.search(lowered, 0, found.start):
                 continue
             if others and nearest_label(sentence, found.start, found.end, others | {event.type}) in others:
                 continue
             if found.unit == "other" and names_another_type(sentence, found.start, found.end, event.type):
                 continue  # "1 súng ngắn" seized with the drugs counts weapons, not drugs
             if event.kind == "incident" and found.value == 1 and found.unit in self.single_units_skipped \
-                    and not counted_beside(sentence, found, event.type, mentions.counts(doc, sentence)):
+                    and not counted_beside(sentence, found, event.type, figures):
                 continue
             seen_here.add((found.unit, found.value))
             text, start, end = doc.span(sentence.start + found.start, sentence.start + found.end)

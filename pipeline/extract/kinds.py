@@ -52,21 +52,23 @@ class StatementKind:
         side, each is of the kind its own figures give ("2 vụ trộm cắp và 1 vụ cướp giật")."""
         if sentence.index > 0 and self.breakdown.search(sentence.text.lower()):
             return self(doc, doc.sentences[sentence.index - 1])
-        cues = {m.group() for m in self.aggregate.finditer(sentence.text.lower())} - self.masks
+        lowered = sentence.text.lower()
+        cues = {m.group() for m in self.aggregate.finditer(lowered)} - self.masks
         if cues & self.strong:
             return "aggregate"
-        counts = [c for c in mentions.counts(doc, sentence) if not c.per_unit and c.value >= 2]
-        labels = {c.label for c in whole_word_cues(sentence)}
-        occurrences = [c for c in mentions.counts(doc, sentence) if c.unit in self.occurrence_units and not c.per_unit]
-        if label is not None and len(labels) > 1 and occurrences:
+        figures = [c for c in mentions.counts(doc, sentence) if not c.per_unit]
+        counts = [c for c in figures if c.value >= 2]
+        occurrences = [c for c in figures if c.unit in self.occurrence_units]
+        labels = {c.label for c in whole_word_cues(sentence)} if label is not None and occurrences else set()
+        if len(labels) > 1:  # offences counted side by side: this one's own figures decide
             occurrences = [c for c in occurrences if nearest_label(sentence, c.start, c.end, labels) == label]
+            if occurrences and all(c.value < 2 for c in occurrences):
+                return "incident"  # "1 vụ cướp giật" beside "2 vụ trộm cắp"
         if any(c.value >= 2 for c in occurrences):
             return "aggregate"
-        if occurrences and label is not None and len(labels) > 1:
-            return "incident"  # "1 vụ cướp giật" beside "2 vụ trộm cắp"
         times = mentions.times(doc, sentence)
         companies = any(c.unit == "companies" and c.value >= 2 for c in counts)
-        if any(not t.is_period for t in times) or (self.one_actor(sentence.text.lower()) and not companies):
+        if any(not t.is_period for t in times) or (self.one_actor(lowered) and not companies):
             return "incident"  # what happened on a day, or to one company, is one occurrence
         period = any(t.spans_a_statistic for t in times)
         plural = any(c.unit != "money_vnd" for c in counts)
