@@ -88,11 +88,9 @@ def candidates(doc: Document) -> list[tuple[Candidate, Features]]:
 
 def near_words(sentence: Sentence, start: int, end: int, window: int = 3) -> list[str]:
     """The words just before and after a cue: what a type's cue means depends on them."""
-    if sentence.tokens is None:
-        return []
-    tokens = [t for t in sentence.tokens if t.is_alpha or " " in t.text]
-    before = [t.text.lower() for t in tokens if t.idx + len(t.text) <= start][-window:]
-    after = [t.text.lower() for t in tokens if t.idx >= end][:window]
+    words = sentence.words()
+    before = [w for s, e, w in words if e <= start][-window:]
+    after = [w for s, e, w in words if s >= end][:window]
     return before + after
 
 
@@ -109,8 +107,6 @@ def sentence_features(doc: Document, sentence: Sentence) -> Features:
     features["place_home"] = int(any(p.province and not p.foreign for p in places))
     features["place_abroad"] = int(any(p.foreign for p in places))
     features["length=" + _bucket(len(sentence.text) // 40, (0, 1, 2, 4, 8))] = 1
-    if sentence.tokens is not None:
-        for token in sentence.tokens:
-            if token.is_alpha or " " in token.text:
-                features["w=" + token.text.lower()] = 1
+    for _, _, word in sentence.words():
+        features["w=" + word] = 1
     return features

@@ -209,6 +209,28 @@ class Sentence:
     tokens: Doc | None = None
     cues: list[Cue] = field(default_factory=list)
     labels: dict[str, float] = field(default_factory=dict)  # event type -> score; >= 1 states the event
+    _bounds: tuple[frozenset[int], frozenset[int]] | None = field(default=None, repr=False, compare=False)
+    _words: list[tuple[int, int, str]] | None = field(default=None, repr=False, compare=False)
+
+    def word_bounds(self) -> tuple[frozenset[int], frozenset[int]] | None:
+        """Where the sentence's words start and end (None before tokenising); read once, as
+        every cue and figure of the sentence asks."""
+        if self.tokens is None:
+            return None
+        if self._bounds is None:
+            self._bounds = (frozenset(t.idx for t in self.tokens),
+                            frozenset(t.idx + len(t.text) for t in self.tokens))
+        return self._bounds
+
+    def words(self) -> list[tuple[int, int, str]]:
+        """The words among the tokens (letters, or syllables the tokeniser joined), as start,
+        end and lower-cased text; read once, as features of every cue ask."""
+        if self.tokens is None:
+            return []
+        if self._words is None:
+            self._words = [(t.idx, t.idx + len(t.text), t.text.lower()) for t in self.tokens
+                           if t.is_alpha or " " in t.text]
+        return self._words
 
 
 @dataclass(slots=True)

@@ -116,26 +116,9 @@ class _Raw:
     chosen: _Cand | None = None
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """An alternation shaped as a character trie, so the regex engine never backtracks far."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def atom(ch: str) -> str:
-        return {"-": r"\s?[-–—]\s?", "'": "['’ʼ]", ".": r"\.\s?"}.get(ch, re.escape(ch))
-
-    def emit(node: dict[str, dict]) -> str:
-        alts = [atom(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 and "" not in node else "(?:" + "|".join(alts) + ")"
-        return body + "?" if "" in node else body
-
-    return emit(trie)
+def _place_char(ch: str) -> str:
+    """A place name's character as the press varies it: spaced dashes, curly apostrophes."""
+    return {"-": r"\s?[-–—]\s?", "'": "['’ʼ]", ".": r"\.\s?"}.get(ch, re.escape(ch))
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -160,9 +143,10 @@ class Gazetteer:
         # the first letters of every alternative, so the engine skips other positions fast
         firsts = "".join(sorted({re.escape(w[0]) for w in (*self._zone_units, *self._units, *self._names)}))
         self._regex = re.compile(
-            rf"(?=[{firsts}])(?<!\w)(?:(?P<zu>{_alternation(self._zone_units)})(?P<zn>{_trie_regex(self._zones)})(?!\w)"
+            rf"(?=[{firsts}])(?<!\w)(?:(?P<zu>{_alternation(self._zone_units)})"
+            rf"(?P<zn>{alternation(self._zones, _place_char)})(?!\w)"
             rf"|(?P<au>{_alternation(self._units)})(?P<run>{_RUN})"
-            rf"|(?P<nm>{_trie_regex(self._names)})(?!\w))"
+            rf"|(?P<nm>{alternation(self._names, _place_char)})(?!\w))"
         )
 
     @classmethod

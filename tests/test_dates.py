@@ -104,6 +104,21 @@ def test_yearless_date_without_reference() -> None:
     assert (bare.text, bare.start_date, bare.end_date) == ("Sáng 12/3", None, None)
 
 
+def test_article_year_is_read_only_for_a_yearless_date() -> None:
+    """The article's year costs a pass over the whole text: asked only when a date lacks one."""
+    asked: list[int] = []
+
+    def year() -> int:
+        asked.append(1)
+        return 2017
+
+    assert _one("Ngày 12/3/2016, công nhân đình công.", default_year=year).start_date == "2016-03-12"
+    assert _one("Sáng 12/3, công nhân đình công.", reference=REF, default_year=year).start_date == "2024-03-12"
+    assert asked == []
+    assert _one("Sáng 12/3, công nhân đình công.", default_year=year).start_date == "2017-03-12"
+    assert asked == [1]
+
+
 @pytest.mark.parametrize(
     ("sentence", "start", "end"),
     [

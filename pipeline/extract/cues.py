@@ -129,10 +129,10 @@ class CueTypes:
 
 
 def whole_word_cues(sentence: Sentence) -> list[Cue]:
-    if sentence.tokens is None:
+    bounds = sentence.word_bounds()
+    if bounds is None:
         return sentence.cues
-    starts = {t.idx for t in sentence.tokens}
-    ends = {t.idx + len(t.text) for t in sentence.tokens}
+    starts, ends = bounds
     return [c for c in sentence.cues if c.start in starts and c.end in ends]
 
 

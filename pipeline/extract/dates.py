@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
@@ -372,7 +373,10 @@ def _combine(text: str, atoms: list[_Atom]) -> list[_Atom]:
     return out
 
 
-def _infer_year(pt: _Point | None, ref: date | None, default_year: int | None) -> _Point | None:
+YearHint = int | Callable[[], int | None] | None  # a callable is asked only when a date lacks its year
+
+
+def _infer_year(pt: _Point | None, ref: date | None, default_year: YearHint) -> _Point | None:
     """A yearless date takes the reference's year, or the year before if it would lie
     well after the reference (a January article recalling "ngày 28/12")."""
     if pt is None or pt.year is not None:
@@ -384,10 +388,11 @@ def _infer_year(pt: _Point | None, ref: date | None, default_year: int | None) -
             if date(year, pt.month, day) > ref + _LOOKAHEAD:
                 year -= 1
         return _Point(year, pt.month, pt.day)
-    return _Point(default_year, pt.month, pt.day) if default_year else pt
+    year = default_year() if callable(default_year) else default_year
+    return _Point(year, pt.month, pt.day) if year else pt
 
 
-def find_times(text: str, reference: date | None = None, *, default_year: int | None = None,
+def find_times(text: str, reference: date | None = None, *, default_year: YearHint = None,
                anchor: date | None = None) -> list[TimeMention]:
     """Time expressions of a normalised sentence. `reference` is the publication date;
     `anchor` the date an earlier sentence told, which "cùng ngày" refers back to."""

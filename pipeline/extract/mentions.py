@@ -33,7 +33,7 @@ def counts(doc: Document, sentence: Sentence) -> list[CountMention]:
 def times(doc: Document, sentence: Sentence) -> list[TimeMention]:
     return doc.memo(
         f"times:{sentence.index}",
-        lambda: find_times(sentence.text, reference_date(doc), default_year=default_year(doc)),
+        lambda: find_times(sentence.text, reference_date(doc), default_year=lambda: default_year(doc)),
     )
 
 
