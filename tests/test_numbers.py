@@ -99,6 +99,10 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
         ("Hai thanh niên cướp điện thoại rồi tẩu thoát.", [("Hai thanh niên cướp", 2, "suspects", "exact")]),
         ("Bắt quả tang 5 người đánh bạc; 2 người bị cướp giật túi xách.",
          [("5 người đánh bạc", 5, "suspects", "exact"), ("2 người bị cướp giật", 2, "victims", "exact")]),
+        # done to them: "bị đâm", "bị chém" make victims, with the outcome as the role when told
+        ("Một bảo vệ vừa bị đâm chết; 2 người bị chém trọng thương; 3 người bị hành hung.",
+         [("Một bảo vệ vừa bị đâm chết", 1, "deaths", "exact"),
+          ("2 người bị chém trọng thương", 2, "injuries", "exact"), ("3 người bị hành hung", 3, "victims", "exact")]),
         ("Bệnh viện tiếp nhận 3 ca ngộ độc; lực lượng cứu hộ dùng 2 ca nô.",
          [("3 ca", 3, "incidents", "exact"), ("2 ca nô", 2, "other", "exact")]),
     ],
@@ -167,6 +171,8 @@ def test_noun_is_the_counted_noun_as_written() -> None:
         "Lúc 8h, đoàn kiểm tra đến.",
         "Đội PCCC đưa 5 xe chữa cháy tới hiện trường.",
         "Gần nửa người dân trong xã đã được tiêm phòng.",
+        "Lâm tặc mở 2 con đường, tập kết gỗ tại 1 con hẻm.",
+        "Một bộ phận người dân chưa chấp hành.",
     ],
 )
 def test_never_counts(sentence: str) -> None:
