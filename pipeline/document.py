@@ -198,6 +198,17 @@ class Record:
         )
 
 
+def _name_cut(word: str) -> int:
+    """Where a word made of capitalised syllables then lower-case ones splits (0: it does not).
+    Vietnamese words do not mix the two inside a sentence, so the tokeniser joined a name to
+    the next word ("Hanshin ngừng", "Vina đình công")."""
+    syllables = word.split(" ")
+    names = next((i for i, s in enumerate(syllables) if not s[:1].isupper()), len(syllables))
+    if 0 < names < len(syllables) and all(s[:1].islower() for s in syllables[names:]):
+        return len(" ".join(syllables[:names]))
+    return 0
+
+
 @dataclass(slots=True)
 class Sentence:
     """A sentence of the normalised text; `tokens` is filled only for sentences worth it."""
@@ -218,8 +229,15 @@ class Sentence:
         if self.tokens is None:
             return None
         if self._bounds is None:
-            self._bounds = (frozenset(t.idx for t in self.tokens),
-                            frozenset(t.idx + len(t.text) for t in self.tokens))
+            starts, ends = set(), set()
+            for token in self.tokens:
+                starts.add(token.idx)
+                ends.add(token.idx + len(token.text))
+                cut = _name_cut(token.text) if token.idx > 0 else 0
+                if cut:  # "Hanshin ngừng": a name the tokeniser joined to the verb after it
+                    ends.add(token.idx + cut)
+                    starts.add(token.idx + cut + 1)
+            self._bounds = (frozenset(starts), frozenset(ends))
         return self._bounds
 
     def words(self) -> list[tuple[int, int, str]]:

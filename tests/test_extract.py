@@ -90,6 +90,12 @@ def test_one_companys_debt_over_months_is_one_incident() -> None:
     assert kinds("Công ty giày Phú Lợi chậm trả lương cho 120 công nhân từ tháng 3/2024 đến nay.") == {"incident"}
 
 
+def test_one_companys_debt_since_the_start_of_the_year_is_one_incident() -> None:
+    assert kinds("Từ đầu năm 2025, công ty còn nợ lương khoảng 12 tỷ đồng của 800 công nhân.") == {"incident"}
+    # a province's count over the same period is a statistic, whatever company it names
+    assert kinds("Từ đầu năm 2025, toàn tỉnh có hơn 2.000 công nhân bị doanh nghiệp nợ lương.") == {"aggregate"}
+
+
 def test_a_period_and_several_companies_make_a_statistic() -> None:
     assert kinds("Trong năm 2023, Liên đoàn Lao động tỉnh đã khởi kiện 5 doanh nghiệp nợ lương.") == {"aggregate"}
     assert kinds("Từ đầu năm đến nay, các doanh nghiệp trên địa bàn để xảy ra 7 vụ đình công.") == {"aggregate"}
@@ -234,6 +240,13 @@ def test_a_total_told_with_the_event_counts_it() -> None:
     assert ("people", 21_000) in figures(layoffs)
 
 
+def test_the_setting_a_sentence_opens_with_hien_co_is_no_count() -> None:
+    strike = Article(doc_id="s1", text="Công nhân ngừng việc\n"
+                                       "Sáng 12/3, khoảng 1.500 công nhân Công ty Hanshin ngừng việc tập thể. "
+                                       "Bắc Ninh hiện có 16 khu công nghiệp với hơn 280.000 công nhân.")
+    assert figures(strike) == [("people", 1500)]
+
+
 def test_reward_and_relief_money_are_not_counts_of_the_event() -> None:
     arrest = Article(doc_id="r1", text="Bắt nhóm trộm cắp\nNgày 5/6, Công an huyện Nhà Bè bắt 3 đối tượng trộm cắp "
                                        "xe máy; Giám đốc Công an tỉnh thưởng nóng 10 triệu đồng cho ban chuyên án.")
@@ -310,6 +323,7 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Bên cạnh xe máy có một vỏ hộp thuốc diệt cỏ mang tên cỏ cháy; lọ ngâm đốt ngón tay.") == set()
     assert cued("Gần 2 nghìn lao động đã không vào vị trí làm việc mà tập trung tại sân công ty.") == {"strike"}
     assert "human_trafficking" in cued("Triệt phá đường dây buôn bán phụ nữ qua biên giới.")
+    assert "wage_arrears" in cued("Năm 2025, trên địa bàn tỉnh xảy ra 9 vụ chủ doanh nghiệp nước ngoài bỏ trốn.")
     # a cue alone in quotes is a figure of speech, unless it names a charge or is the press's slang
     assert cued("Cổ động viên ví von hàng công đội nhà đã “đình công” tập thể.") == set()
     assert cued("Liệu Arsenal có dám \"đánh bạc\" với một Wenger thứ hai?") == set()
@@ -327,6 +341,10 @@ def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentenc
     assert "weapons_explosives" in typed("Tại hiện trường, cơ quan chức năng thu giữ 1 súng ngắn quân dụng K59.")
     assert "violent_crime" in typed("Anh Hải đang đi bộ thì bị một nam thanh niên chạy tới đâm gục.")
     assert "theft" in typed("Người dân vây bắt hai tên cẩu tặc trong đêm.")
+    # nor does a name it joins to the verb after it ("Hanshin ngừng"); a lower-case word it holds
+    # the cue inside ("gia đình công nhân") is no cue
+    assert "strike" in typed("Sáng 12/3, khoảng 1.500 công nhân Công ty Hanshin ngừng việc tập thể.")
+    assert "strike" not in typed("Công đoàn đến thăm hỏi, tặng quà các gia đình công nhân khó khăn.")
 
 
 def test_an_investigation_or_a_lawyer_is_no_legal_provision() -> None:

@@ -14,7 +14,7 @@ from pipeline.extract.cues import nearest_label, whole_word_cues
 from pipeline.normalise import normalise_str
 from pipeline.resources import alternation, read_tsv
 
-LEVELS = ("strong", "weak", "none", "single", "plural", "breakdown")
+LEVELS = ("scope", "strong", "weak", "none", "single", "plural", "breakdown")
 
 
 @cache
@@ -22,7 +22,7 @@ def aggregate_cues(path: str) -> tuple[re.Pattern[str], dict[str, frozenset[str]
     rows = list(read_tsv(path))
     by_strength = {level: frozenset(normalise_str(r["cue"]).lower() for r in rows if r["strength"] == level)
                    for level in LEVELS}
-    cues = by_strength["strong"] | by_strength["weak"] | by_strength["none"]
+    cues = by_strength["scope"] | by_strength["strong"] | by_strength["weak"] | by_strength["none"]
     return re.compile(rf"(?<!\w)(?:{alternation(cues)})(?!\w)"), by_strength
 
 
@@ -41,7 +41,7 @@ class StatementKind:
                  occurrence_units: tuple[str, ...] = ("incidents", "sessions")) -> None:
         self.aggregate, strengths = aggregate_cues(aggregate_lexicon)
         self.actor, self.many, self.breakdown = actor_cues(aggregate_lexicon)
-        self.strong, self.masks = strengths["strong"], strengths["none"]
+        self.scope, self.strong, self.masks = strengths["scope"], strengths["strong"], strengths["none"]
         self.occurrence_units = frozenset(occurrence_units)
 
     def __call__(self, doc: Document, sentence: Sentence, label: str | None = None) -> Kind:
@@ -54,11 +54,16 @@ class StatementKind:
             return self(doc, doc.sentences[sentence.index - 1])
         lowered = sentence.text.lower()
         cues = {m.group() for m in self.aggregate.finditer(lowered)} - self.masks
-        if cues & self.strong:
+        if cues & self.scope:
             return "aggregate"
         figures = [c for c in mentions.counts(doc, sentence) if not c.per_unit]
         counts = [c for c in figures if c.value >= 2]
         occurrences = [c for c in figures if c.unit in self.occurrence_units]
+        companies = any(c.unit == "companies" and c.value >= 2 for c in counts)
+        # "từ đầu năm 2025, công ty còn nợ ...": one company's debt over a period is one occurrence
+        single = self.one_actor(lowered) and not companies and not any(c.value >= 2 for c in occurrences)
+        if cues & self.strong and not single:
+            return "aggregate"
         labels = {c.label for c in whole_word_cues(sentence)} if label is not None and occurrences else set()
         if len(labels) > 1:  # offences counted side by side: this one's own figures decide
             occurrences = [c for c in occurrences if nearest_label(sentence, c.start, c.end, labels) == label]
@@ -67,8 +72,7 @@ class StatementKind:
         if any(c.value >= 2 for c in occurrences):
             return "aggregate"
         times = mentions.times(doc, sentence)
-        companies = any(c.unit == "companies" and c.value >= 2 for c in counts)
-        if any(not t.is_period for t in times) or (self.one_actor(lowered) and not companies):
+        if any(not t.is_period for t in times) or single:
             return "incident"  # what happened on a day, or to one company, is one occurrence
         period = any(t.spans_a_statistic for t in times)
         plural = any(c.unit != "money_vnd" for c in counts)
