@@ -143,6 +143,21 @@ def test_a_district_and_the_new_province_named_apart_do_not_date_an_article() ->
     assert rules()(before).events[0].location.province == "Quảng Nam"
 
 
+def test_the_address_a_commune_heads_tells_its_province() -> None:
+    # the 2025 gazetteer knows only the Hữu Bằng of Hải Phòng; the Hà Nội one was merged away
+    crime = Article(doc_id="a1", text="Bé trai bị sát hại\n"
+                                      "Trưa 12/6, hàng trăm người dân xã Hữu Bằng, huyện Thạch Thất, Hà Nội kéo đến "
+                                      "ngôi nhà bé trai bị sát hại.")
+    place = rules()(crime).events[0].location
+    assert (place.province, place.district, place.commune, place.text) == (
+        "Hà Nội", "Thạch Thất", "Hữu Bằng", "xã Hữu Bằng, huyện Thạch Thất")
+    # a route or a list of cities is no address
+    route = Article(doc_id="a2", text="Tin giao thông\n"
+                                      "Sáng 3/2, xe khách chạy tuyến Móng Cái – Hòa Bình gặp tai nạn giao thông, "
+                                      "làm 2 người bị thương.")
+    assert rules()(route).events[0].location.province == "Quảng Ninh"
+
+
 def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
     talk = Article(doc_id="o1", text="Tuyên truyền pháp luật cho công nhân\n"
                                      "Công đoàn tổ chức 12 buổi tuyên truyền phòng chống ma túy, tín dụng đen cho "

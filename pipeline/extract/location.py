@@ -82,13 +82,32 @@ class EventLocation:
 
     def location(self, doc: Document, offset: int, found: list[PlaceMention], written: str | None) -> Location:
         """The most precise mention names the place; its province comes from any of them."""
+        found, misplaced = self.agreeing(doc.text.text[offset:], found)
         best = min(found, key=lambda p: {"commune": 0, "district": 1, "zone": 2}.get(p.level, 3))
-        text, start, end = doc.span(offset + best.start, offset + best.end)
+        first = misplaced.start if misplaced is not None and misplaced.start < best.start else best.start
+        text, start, end = doc.span(offset + first, offset + best.end)
         location = self.named(best.province, written)
         location.text, location.start, location.end = text, start, end
-        location.district = best.district or next((p.district for p in found if p.district), None)
-        location.commune = best.commune
+        location.district = best.district or next((p.district for p in found if p.district), None) \
+            or (misplaced.district if misplaced is not None else None)
+        location.commune = best.commune or (misplaced.commune if misplaced is not None else None)
         return location
+
+    def agreeing(self, text: str, found: list[PlaceMention]) -> tuple[list[PlaceMention], PlaceMention | None]:
+        """The mentions that the address they stand in agrees with, and the commune or district
+        it contradicts: in "xã Hữu Bằng, huyện Thạch Thất, Hà Nội" the district and city tell the
+        place, not the Hữu Bằng the gazetteer knows in Hải Phòng. A unit that went on to the
+        province written after it (the 2025 map) agrees with it."""
+        rank = {"commune": 0, "district": 1, "province": 2}
+        for place, after in pairwise(sorted(found, key=lambda p: p.start)):
+            # an address climbs ("xã A, huyện B"); "Nha Trang, Vũng Tàu" lists, "Móng Cái – Hòa Bình" is a route
+            heads = rank.get(place.level, 2) < rank.get(after.level, 0)
+            joined = not text[place.end:after.start].strip(" ,(")
+            if heads and joined and place.province and after.province \
+                    and self.gazetteer.to_2025(place.province)[0] != self.gazetteer.to_2025(after.province)[0]:
+                return [p for p in found if (p.level, p.text.lower(), p.province) !=
+                        (place.level, place.text.lower(), place.province)], place
+        return found, None
 
     def named(self, province: str | None, published: str | None) -> Location:
         if province is None:
