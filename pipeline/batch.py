@@ -76,6 +76,7 @@ def run(
     workers: int = 1,
     resume: bool = False,
     max_chars: int = 2_000_000,
+    published: str | None = None,
     shard_size: int = 500,
     chunk_size: int = 16,
     on_progress: Callable[[int], None] | None = None,
@@ -86,12 +87,12 @@ def run(
     started = time.perf_counter()
     checkpoint = Checkpoint(output.with_name(output.name + ".partial"), shard_size)
     extractor = Extractor.load(model)
-    checkpoint.open(manifest(inputs, extractor.version, max_chars), resume=resume)
+    checkpoint.open(manifest(inputs, extractor.version, max_chars, published), resume=resume)
     summary = Summary(resumed=len(checkpoint.done))
     advance = on_progress or (lambda n: None)
 
     def todo() -> Iterator[Item]:
-        for seq, item in enumerate(read_articles(inputs, max_chars=max_chars)):
+        for seq, item in enumerate(read_articles(inputs, max_chars=max_chars, published=published)):
             if seq in checkpoint.done:
                 advance(1)
             elif isinstance(item, Problem):
@@ -142,14 +143,17 @@ def run(
     return summary
 
 
-def manifest(inputs: Sequence[str | Path], extractor: str, max_chars: int) -> dict[str, Any]:
-    """What makes a resumed run the same run: the inputs as they were, the extractor, the limits."""
+def manifest(inputs: Sequence[str | Path], extractor: str, max_chars: int,
+             published: str | None = None) -> dict[str, Any]:
+    """What makes a resumed run the same run: the inputs as they were, the extractor, the limits,
+    the date given to undated articles."""
     files = []
     for path in map(Path, inputs):
         stat = path.stat() if path.exists() else None
         files.append([str(path.resolve()), stat.st_size if stat and path.is_file() else None,
                       int(stat.st_mtime) if stat else None])
-    return {"inputs": files, "extractor": extractor, "max_chars": max_chars}
+    return {"inputs": files, "extractor": extractor, "max_chars": max_chars} | (
+        {"published": published} if published else {})
 
 
 def claim_folder(folder: Path, manifest: dict[str, Any], *, resume: bool) -> bool:

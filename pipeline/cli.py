@@ -53,6 +53,9 @@ def extract(
     resume: Annotated[bool, typer.Option(help="continue a run that was killed, from its checkpoints")] = False,
     model: Annotated[str | None, typer.Option(help="model name under models/ or a model folder")] = None,
     max_chars: Annotated[int, typer.Option(help="longer articles are reported, not extracted")] = 2_000_000,
+    published: Annotated[str | None, typer.Option(help="when undated articles were written: YYYY, YYYY-MM or "
+                                                  "YYYY-MM-DD (an archive of 2017: 2017); dates their "
+                                                  "yearless days and picks the provinces in force")] = None,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
     engine: Annotated[Literal["local", "dask"], typer.Option(help="dask: on a Dask cluster, into a partitioned "
                                                              "Parquet folder OUT.parquet")] = "local",
@@ -61,13 +64,15 @@ def extract(
 ) -> None:
     """Extract one event record per article."""
     from pipeline import batch
-    from pipeline.ingest import estimate_count
+    from pipeline.ingest import estimate_count, iso_date
 
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         _fail(f"no such input: {', '.join(missing)}")
     if scheduler and engine != "dask":
         _fail("--scheduler goes with --engine dask")
+    if published is not None and iso_date(published) is None:
+        _fail(f"--published {published!r} is no date: give YYYY, YYYY-MM or YYYY-MM-DD")
     columns = (TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("[cyan]{task.fields[rate]}"),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     with Progress(*columns, console=console, disable=not progress, transient=False) as bar:
@@ -83,10 +88,11 @@ def extract(
                 from pipeline import distributed
 
                 summary = distributed.run(inputs, output, model=model, workers=workers, scheduler=scheduler,
-                                          resume=resume, max_chars=max_chars, on_progress=advance)
+                                          resume=resume, max_chars=max_chars, published=published,
+                                          on_progress=advance)
             else:
                 summary = batch.run(inputs, output, model=model, workers=workers, resume=resume,
-                                    max_chars=max_chars, on_progress=advance)
+                                    max_chars=max_chars, published=published, on_progress=advance)
         except (batch.RunConflict, FileNotFoundError, ValueError) as exc:
             _fail(str(exc))
         except KeyboardInterrupt:

@@ -48,6 +48,7 @@ def run(
     scheduler: str | None = None,
     resume: bool = False,
     max_chars: int = 2_000_000,
+    published: str | None = None,
     partition_size: int = 200,
     on_progress: Callable[[int], None] | None = None,
 ) -> Summary:
@@ -65,7 +66,7 @@ def run(
     done: dict[int, Tally] = {}
 
     def articles() -> Iterator[Item]:
-        for seq, item in enumerate(read_articles(inputs, max_chars=max_chars)):
+        for seq, item in enumerate(read_articles(inputs, max_chars=max_chars, published=published)):
             if isinstance(item, Problem):
                 read_problems.append({"seq": seq, **item.to_json()})
                 advance(item.severity == "error")  # a warning comes with an article, counted there
@@ -78,7 +79,8 @@ def run(
 
     with _connect(scheduler, workers) as client:
         version = _cluster_version(client, model)
-        claim_folder(work, manifest(inputs, version, max_chars) | {"partition_size": partition_size}, resume=resume)
+        claim_folder(work, manifest(inputs, version, max_chars, published) | {"partition_size": partition_size},
+                     resume=resume)
         done.update(_finished(work))
         summary = Summary(resumed=sum(t["summary"]["articles"] for t in done.values()))
         running = as_completed(with_results=True)

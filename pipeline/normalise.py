@@ -12,6 +12,9 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
+
+from pipeline.resources import alternation, read_tsv
 
 # Open syllables written with the mark on the second vowel ("hoà", "thuỷ", "khoẻ") and
 # their traditional spelling. "qu" + "y" keeps its mark on "y" ("quý"), and a following
@@ -164,10 +167,17 @@ def _shift(edits: list[tuple[int, int, str]], by: int) -> list[tuple[int, int, s
 _BRACKETED = re.compile(r"\[[^\[\]\n]{0,200}\]")
 
 
+@cache
+def _link_lines() -> re.Pattern[str]:
+    openers = alternation(normalise_str(r["opener"]) for r in read_tsv("lexicons", "link_openers.tsv"))
+    return re.compile(rf"(?<!\w)(?:{openers})(?!\w)[^\n]{{0,600}}")
+
+
 def asides(text: str) -> list[tuple[int, int]]:
-    """Spans in square brackets: news sites put links to other stories there ("[Xe cấp cứu
-    gây tai nạn tại Hà Nội]"), so nothing in them tells of this article's events."""
-    return [m.span() for m in _BRACKETED.finditer(text)]
+    """Spans that link to other stories: in square brackets ("[Xe cấp cứu gây tai nạn tại Hà
+    Nội]"), or after "Xem thêm", "Tin liên quan" to the end of the line
+    (data/lexicons/link_openers.tsv); nothing in them tells of this article's events."""
+    return [m.span() for pattern in (_BRACKETED, _link_lines()) for m in pattern.finditer(text)]
 
 
 def is_question(text: str) -> bool:

@@ -43,6 +43,17 @@ def test_records_in_input_order_with_summary(tmp_path: Path) -> None:
     assert (tmp_path / "out.errors.jsonl").read_text() == ""
 
 
+def test_an_archives_year_dates_the_yearless_days_of_its_undated_articles(tmp_path: Path) -> None:
+    archive = write_archive(tmp_path / "in.jsonl", 3)
+    batch.run([archive], tmp_path / "out.jsonl", published="2017")
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").open(encoding="utf-8")]
+    strike = next(e for e in records[0]["events"] if e["type"] == "strike")
+    assert (records[0]["published"], strike["time"]["start"]) == ("2017", "2017-03-12")
+    # a run given another date is another run, not one to resume; a run given none is as before
+    assert batch.manifest([archive], "v", 10, "2017") != batch.manifest([archive], "v", 10, "2018")
+    assert "published" not in batch.manifest([archive], "v", 10)
+
+
 def test_workers_give_the_same_records(tmp_path: Path) -> None:
     archive = write_archive(tmp_path / "in.jsonl", 40)
     batch.run([archive], tmp_path / "one.jsonl")

@@ -168,6 +168,15 @@ def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
     assert rules()(arrest).event_types == ["drugs"]
 
 
+def test_links_to_other_stories_and_advice_state_no_event() -> None:
+    def types(text: str) -> list[str]:
+        return rules()(Article(doc_id="n", text="Tin tổng hợp\n" + text)).event_types
+    # the site's links to other stories run to the end of the line
+    assert types("Lễ hội hoa diễn ra tại Đà Lạt. >> Xem thêm: Tai nạn giao thông kinh hoàng trên quốc lộ 19\n"
+                 "Du khách đổ về đông.") == []
+    assert types("Trong trường hợp bị ngộ độc thực phẩm, cần đưa ngay người bệnh đến cơ sở y tế.") == []
+
+
 def test_poisoning_by_pesticide_or_lead_is_no_food_poisoning() -> None:
     def types(text: str) -> list[str]:
         return rules()(Article(doc_id="p", text="Tin y tế\n" + text)).event_types
@@ -321,6 +330,8 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
         return {c.label for s in doc.sentences for c in s.cues}
     assert cued("Công ty CP xe khách Phương Trang nợ 28 tỷ đồng bảo hiểm xã hội.") == set()
     assert cued("Hãng xe khách Thành Bưởi tăng giá vé.") == set()
+    assert cued("Xạ thủ trẻ vừa được gọi vào đội tuyển bắn súng quốc gia.") == set()
+    assert cued("Anh giành HCV nội dung 10m súng ngắn hơi.") == set()
     assert "traffic_accident" in cued("Xe khách lật trên đèo, 3 người bị thương.")
     assert cued("Lý do Luật Biểu tình chưa trình ra Quốc hội.") == set()
     assert cued("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}

@@ -231,9 +231,20 @@ def test_decode_recovers_vietnamese(data: bytes, declared: str | None) -> None:
 @pytest.mark.parametrize(("value", "iso"), [
     ("2019-03-14", "2019-03-14"), ("14/03/2019", "2019-03-14"), ("2019-03-14T09:30:00+07:00", "2019-03-14"),
     ("14-3-2019", "2019-03-14"), ("31/02/2019", None), ("tháng 3", None),
+    ("2017", "2017"), ("2017-06", "2017-06"), ("2017-13", None),
 ])
 def test_iso_date(value: str, iso: str | None) -> None:
     assert iso_date(value) == iso
+
+
+def test_an_archives_date_goes_to_its_undated_articles_only(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"doc_id": "a", "text": "Tin"}) + "\n"
+                    + json.dumps({"doc_id": "b", "text": "Tin", "published": "2019-03-14"}) + "\n")
+    found = [a.published for a in read_articles([path], published="2017") if isinstance(a, Article)]
+    assert found == ["2017", "2019-03-14"]
+    with pytest.raises(ValueError, match="not a date"):
+        list(read_articles([path], published="năm ngoái"))
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")

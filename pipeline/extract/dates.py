@@ -267,8 +267,10 @@ def _atoms(text: str, ref: date | None, anchor: date | None) -> list[_Atom]:
 def article_year(text: str) -> int | None:
     """The latest year a text names in a time expression: the year its yearless dates most
     likely fall in. A count ("hơn 2000 người"), a birth year ("sinh năm 1989"), a law's
-    edition or a licence plate is no time of the story."""
-    years = [int(d[:4]) for t in find_times(text) if not t.relative for d in (t.start_date, t.end_date) if d]
+    edition or a licence plate is no time of the story, and a period left open ("từ năm 1984",
+    running to the day of writing) tells only that the story is later."""
+    years = [int(d[:4]) for t in find_times(text) if not t.relative and not (t.is_period and t.end_date is None)
+             for d in (t.start_date, t.end_date) if d]
     return max(years, default=None)
 
 

@@ -22,7 +22,11 @@ def reference_date(doc: Document) -> date | None:
 
 
 def default_year(doc: Document) -> int | None:
-    """Without a publication date, a yearless date takes the latest year the article names."""
+    """Without a publication day, a yearless date takes the year of publication when known
+    ("2017"), else the latest year the article names."""
+    published = doc.article.published
+    if published and published[:4].isdigit():
+        return int(published[:4])
     return doc.memo("default_year", lambda: article_year(doc.text.text))
 
 

@@ -35,6 +35,7 @@ _ONE_PER_FILE = {".txt", ".html", ".htm"}
 _CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 _YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
+_YEAR_MONTH = re.compile(r"\d{4}(?:-\d{2})?")
 
 
 def _kind(path: Path) -> str:
@@ -77,8 +78,12 @@ def _files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str] | Problem]:
 
 
 def iso_date(value: str) -> str | None:
-    """YYYY-MM-DD from ISO dates and datetimes or Vietnamese day-first dates."""
+    """YYYY-MM-DD from ISO dates and datetimes or Vietnamese day-first dates; a year or a
+    month alone ("2017", "2017-06") is kept as the reduced ISO date it is."""
     value = value.strip()
+    if _YEAR_MONTH.fullmatch(value):
+        month = int(value[5:7] or 1)
+        return value if 1 <= month <= 12 else None
     if m := _YMD.match(value):
         y, mo, d = m.groups()
     elif m := _DMY.match(value):
@@ -104,7 +109,7 @@ def _rejection(text: str, max_chars: int) -> str | None:
 
 
 def _check(article: Article, warnings: list[str], seen: dict[str, str],
-           max_chars: int) -> Iterator[Article | Problem]:
+           max_chars: int, published: str | None = None) -> Iterator[Article | Problem]:
     if reason := _rejection(article.text, max_chars):
         yield Problem(article.origin, reason, article.doc_id or None)
         return
@@ -116,16 +121,22 @@ def _check(article: Article, warnings: list[str], seen: dict[str, str],
         return
     seen[article.doc_id] = article.origin
     if article.published is not None:
-        published, article.published = article.published, iso_date(article.published)
+        written, article.published = article.published, iso_date(article.published)
         if article.published is None:
-            warnings.append(f"unparseable published date {published!r}, dropped")
+            warnings.append(f"unparseable published date {written!r}, dropped")
+    if article.published is None and published is not None:
+        article.published = iso_date(published)
     for warning in warnings:
         yield Problem(article.origin, warning, article.doc_id, "warning")
     yield article
 
 
-def read_articles(paths: Iterable[str | Path], *, max_chars: int = 2_000_000) -> Iterator[Article | Problem]:
-    """Articles from files and folders (walked recursively in sorted order), with their problems."""
+def read_articles(paths: Iterable[str | Path], *, max_chars: int = 2_000_000,
+                  published: str | None = None) -> Iterator[Article | Problem]:
+    """Articles from files and folders (walked recursively in sorted order), with their problems;
+    `published` dates the articles that carry no date of their own (an archive of one year)."""
+    if published is not None and iso_date(published) is None:
+        raise ValueError(f"not a date: {published!r} (give YYYY, YYYY-MM or YYYY-MM-DD)")
     seen: dict[str, str] = {}
     for item in _files(paths):
         if isinstance(item, Problem):
@@ -137,7 +148,7 @@ def read_articles(paths: Iterable[str | Path], *, max_chars: int = 2_000_000) ->
                 if isinstance(found, Problem):
                     yield found
                 else:
-                    yield from _check(*found, seen, max_chars)
+                    yield from _check(*found, seen, max_chars, published)
         except Exception as e:  # one unreadable file must not end the run
             yield Problem(str(path), f"cannot read: {e}")
 
