@@ -175,6 +175,11 @@ def test_links_to_other_stories_and_advice_state_no_event() -> None:
     assert types("Lễ hội hoa diễn ra tại Đà Lạt. >> Xem thêm: Tai nạn giao thông kinh hoàng trên quốc lộ 19\n"
                  "Du khách đổ về đông.") == []
     assert types("Trong trường hợp bị ngộ độc thực phẩm, cần đưa ngay người bệnh đến cơ sở y tế.") == []
+    # what it was first taken for is no event ("ai cũng nghĩ đây là một vụ tai nạn")
+    from pipeline.extract.cues import labels_in_context
+    doc = rules().document(Article(doc_id="n", text="Tin\nAi cũng nghĩ đây là một vụ tai nạn do điện giật, nhưng "
+                                                    "Thà đã giết người rồi tạo hiện trường giả."))
+    assert labels_in_context(doc.sentences[1], ["negation"]) == {"negation": {"traffic_accident"}}
 
 
 def test_poisoning_by_pesticide_or_lead_is_no_food_poisoning() -> None:

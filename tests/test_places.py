@@ -152,6 +152,8 @@ def test_foreign_places(gaz: Gazetteer) -> None:
         ("Mỹ Tho", "district", False, "Tiền Giang")]
     assert find(gaz, "Anh Nguyễn Văn Đức cho biết") == []
     assert [m.text for m in find(gaz, "lao động sang Đức")] == ["Đức"]
+    # a head of state or a parliament names the country: "Pháp" alone is also "law"
+    assert [m.text for m in find(gaz, "Tổng thống Pháp thăm Quốc hội Anh, bàn về pháp luật")] == ["Pháp", "Anh"]
     # spelled as the press spells it: "Italia" as well as "Italy" and "Ý"
     assert [(m.text, m.foreign) for m in find(gaz, "vụ tai nạn diễn ra tại Italia, gần Rome")] == [
         ("Italia", True), ("Rome", True)]
