@@ -43,8 +43,7 @@ def article_context(doc: Document) -> Features:
                 elif place.province:
                     domestic += 1
         return {"art:domestic=" + _bucket(domestic): 1, "art:abroad=" + _bucket(abroad): 1,
-                "art:only_abroad": int(abroad > 0 and domestic == 0),
-                "art:published": int(doc.article.published is not None)}
+                "art:only_abroad": int(abroad > 0 and domestic == 0)}
 
     return doc.memo("features:article", compute)
 

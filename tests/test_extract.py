@@ -329,6 +329,18 @@ def test_the_typer_sees_a_sentence_that_lists_many_offences() -> None:
     assert seen == {"f1": {"labels_here=3"}, "f2": {"labels_here=1"}}
 
 
+def test_the_typer_does_not_tell_dated_archives_from_undated_ones() -> None:
+    # the labelled labour articles carry dates and the real ones none: a feature that saw the
+    # date would learn the source, and `--published 2017` would change what is an event
+    from models.features import candidates
+
+    text = "Bắt kẻ trộm\nĐêm 3/4, H. đột nhập nhà dân trộm cắp 2 xe máy."
+    extractor = Extractor.load("default")
+    undated, dated = (candidates(extractor.document(Article(doc_id="d", text=text, published=p)))
+                      for p in (None, "2017"))
+    assert undated == dated
+
+
 def test_names_that_only_look_like_events_are_no_cues() -> None:
     def cued(text: str) -> set[str]:
         doc = rules().document(Article(doc_id="b", text="Tin\n" + text))
