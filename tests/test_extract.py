@@ -349,6 +349,7 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Hãng xe khách Thành Bưởi tăng giá vé.") == set()
     assert cued("Xạ thủ trẻ vừa được gọi vào đội tuyển bắn súng quốc gia.") == set()
     assert cued("Anh giành HCV nội dung 10m súng ngắn hơi.") == set()
+    assert cued("Hàng trăm cán bộ công ty đồng loạt ra quân làm thủy lợi phục vụ vụ xuân.") == set()
     assert "traffic_accident" in cued("Xe khách lật trên đèo, 3 người bị thương.")
     assert cued("Lý do Luật Biểu tình chưa trình ra Quốc hội.") == set()
     assert cued("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
