@@ -418,6 +418,16 @@ def test_two_offences_counted_side_by_side_are_two_events() -> None:
     assert rules()(one).event_types == ["robbery"]
 
 
+def test_a_fight_that_kills_or_wounds_is_a_violent_crime() -> None:
+    def cued(text: str) -> list[str]:
+        doc = rules().document(Article(doc_id="h", text="Tin\n" + text))
+        return [c.label for s in doc.sentences for c in s.cues]
+    assert cued("Nhóm thanh niên dùng vật cứng ẩu đả với anh Thạnh khiến nạn nhân tử vong.") == ["violent_crime"]
+    assert cued("Hai nhóm thanh niên đánh nhau trước quán karaoke.") == ["public_disorder"]
+    # a death told before the fight is not its outcome
+    assert cued("Sau khi anh Tú chết đuối, hai nhóm thanh niên đánh nhau ở chợ.") == ["public_disorder"]
+
+
 def test_a_vehicle_that_strikes_is_a_collision_a_knife_that_strikes_is_not() -> None:
     def cued(text: str) -> list[str]:
         doc = rules().document(Article(doc_id="v", text="Tin\n" + text))

@@ -47,7 +47,7 @@ class Reading:
     def applies(self, before: str, after: str) -> bool:
         """A word of the context kind stands just before the cue with none of the `unless` kind
         after it, or just after the cue with none of that kind before."""
-        found = context_words(before[-self.before:])
+        found = context_words(before[-self.before:]) if self.before else []  # [-0:] would be all of it
         last = max((at for at, kind in found if kind == self.context), default=-1)
         if last >= 0:
             return not any(at > last and kind == self.unless for at, kind in found)
