@@ -389,6 +389,12 @@ def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentenc
     # the cue inside ("gia đình công nhân") is no cue
     assert "strike" in typed("Sáng 12/3, khoảng 1.500 công nhân Công ty Hanshin ngừng việc tập thể.")
     assert "strike" not in typed("Công đoàn đến thăm hỏi, tặng quà các gia đình công nhân khó khăn.")
+    # underthesea makes one word of "bảo hiểm xã hội": the cue names the whole of it
+    assert "wage_arrears" in typed("Công ty đã trốn đóng bảo hiểm xã hội của 312 lao động.")
+    # a figure inside a cue ("cắt giảm # lao động" in the lexicon)
+    assert "layoff_closure" in typed("Công ty vừa thông báo cắt giảm khoảng 1.200 lao động do thiếu đơn hàng.")
+    assert "layoff_closure" in typed("Nhà máy cho 300 công nhân nghỉ việc từ tháng 8.")
+    assert "layoff_closure" not in typed("Công ty cắt giảm 20% chi phí vận hành.")
 
 
 def test_an_investigation_or_a_lawyer_is_no_legal_provision() -> None:

@@ -22,12 +22,34 @@ CONFUSER = "-"
 OPENING_QUOTES, CLOSING_QUOTES = "“\"‘'«", "”\"’'»"
 
 
+FIGURE = "#"  # in a cue, any figure: "cắt giảm # lao động" holds "cắt giảm khoảng 800 lao động"
+
+
 @cache
 def cue_lexicon(path: str) -> tuple[re.Pattern[str], dict[str, list[tuple[str, float]]]]:
+    """One pattern for every cue, and the labels of each; a cue with a figure in it is keyed by
+    its lexicon phrase (see `cue_phrase`)."""
     cues: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for row in read_tsv(path):
         cues[normalise_str(row["cue"]).lower()].append((row["label"], float(row["weight"])))
-    return re.compile(rf"(?<!\w)(?:{alternation(cues)})(?!\w)"), dict(cues)
+    figured = [rx.pattern for rx, _ in _figured_cues(path)]  # first: longer than a plain cue they start with
+    plain = alternation(c for c in cues if FIGURE not in c)
+    return re.compile(rf"(?<!\w)(?:{'|'.join([*figured, plain])})(?!\w)"), dict(cues)
+
+
+@cache
+def _figured_cues(path: str) -> list[tuple[re.Pattern[str], str]]:
+    qualifiers = alternation(normalise_str(r["word"]).lower() for r in read_tsv("lexicons", "qualifiers.tsv"))
+    figure = rf"(?:(?:{qualifiers})\s+)*(?:\d[\d.,]*|hàng (?:chục|trăm|nghìn|ngàn))"
+    phrases = {normalise_str(r["cue"]).lower() for r in read_tsv(path) if FIGURE in r["cue"]}
+    return [(re.compile(figure.join(map(re.escape, p.split(FIGURE)))), p) for p in sorted(phrases)]
+
+
+def cue_phrase(path: str, matched: str) -> str:
+    """The lexicon phrase a matched cue stands for."""
+    if matched in cue_lexicon(path)[1]:
+        return matched
+    return next((p for rx, p in _figured_cues(path) if rx.fullmatch(matched)), matched)
 
 
 @cache
@@ -73,6 +95,7 @@ class EventCues:
     """Find every cue phrase of the lexicon, sentence by sentence."""
 
     def __init__(self, lexicon: str = "lexicons/event_cues.tsv", readings: str = "lexicons/cue_readings.tsv") -> None:
+        self.lexicon = lexicon
         self.pattern, self.cues = cue_lexicon(lexicon)
         self.slang = slang_cues(lexicon)
         self.readings = cue_readings(readings)
@@ -89,7 +112,7 @@ class EventCues:
             begin, end = match.start() - sentence.start, match.end() - sentence.start
             if end > len(sentence.text):  # a cue across a sentence break is no cue
                 continue
-            phrase = match.group()
+            phrase = cue_phrase(self.lexicon, match.group())
             if phrase not in self.slang and self.figurative(sentence.text, begin, end):
                 continue
             sentence.cues.extend(Cue(begin, end, self.reading(label, phrase, sentence.text, begin, end), weight, phrase)
