@@ -182,12 +182,17 @@ def test_links_to_other_stories_and_advice_state_no_event() -> None:
     assert labels_in_context(doc.sentences[1], ["negation"]) == {"negation": {"traffic_accident"}}
 
 
-def test_poisoning_by_pesticide_or_lead_is_no_food_poisoning() -> None:
+def test_food_poisoning_is_told_by_food_and_symptoms_not_by_pesticide_or_lead() -> None:
     def types(text: str) -> list[str]:
         return rules()(Article(doc_id="p", text="Tin y tế\n" + text)).event_types
     assert types("Hai công nhân bị ngộ độc thuốc sâu, được đưa đi cấp cứu.") == []
     assert types("Bé trai nhập viện vì ngộ độc chì do dùng thuốc cam.") == []
     assert types("Hơn 50 công nhân bị ngộ độc thực phẩm sau bữa ăn ca.") == ["food_poisoning"]
+    # the story told by its symptoms after a meal, before anyone names the poisoning
+    assert types("Trưa 21/7, sau khi ăn bữa trưa, hơn 300 công nhân có biểu hiện đau bụng, buồn nôn.") \
+        == ["food_poisoning"]
+    # a purpose is no event: "để phát hiện kịp thời hành vi tham nhũng"
+    assert types("Cơ quan này sẽ rà soát hồ sơ để phát hiện kịp thời hành vi tham nhũng.") == []
 
 
 def test_workers_gathering_at_the_gate_to_claim_wages_is_a_labour_protest() -> None:
