@@ -175,6 +175,7 @@ def test_links_to_other_stories_and_advice_state_no_event() -> None:
     assert types("Lễ hội hoa diễn ra tại Đà Lạt. >> Xem thêm: Tai nạn giao thông kinh hoàng trên quốc lộ 19\n"
                  "Du khách đổ về đông.") == []
     assert types("Trong trường hợp bị ngộ độc thực phẩm, cần đưa ngay người bệnh đến cơ sở y tế.") == []
+    assert types("Công an tỉnh khuyến cáo người dân cảnh giác với các thủ đoạn lừa đảo trực tuyến.") == []
     # what it was first taken for is no event ("ai cũng nghĩ đây là một vụ tai nạn")
     from pipeline.extract.cues import labels_in_context
     doc = rules().document(Article(doc_id="n", text="Tin\nAi cũng nghĩ đây là một vụ tai nạn do điện giật, nhưng "
