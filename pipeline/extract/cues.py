@@ -26,23 +26,29 @@ FIGURE = "#"  # in a cue, any figure: "cắt giảm # lao động" holds "cắt 
 
 
 @cache
-def cue_lexicon(path: str) -> tuple[re.Pattern[str], dict[str, list[tuple[str, float]]]]:
-    """One pattern for every cue, and the labels of each; a cue with a figure in it is keyed by
-    its lexicon phrase (see `cue_phrase`)."""
+def _cue_labels(path: str) -> dict[str, list[tuple[str, float]]]:
     cues: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for row in read_tsv(path):
         cues[normalise_str(row["cue"]).lower()].append((row["label"], float(row["weight"])))
+    return dict(cues)
+
+
+@cache
+def cue_lexicon(path: str) -> tuple[re.Pattern[str], dict[str, list[tuple[str, float]]]]:
+    """One pattern for every cue, and the labels of each; a cue with a figure in it is keyed by
+    its lexicon phrase (see `cue_phrase`)."""
+    cues = _cue_labels(path)
     figured = [rx.pattern for rx, _ in _figured_cues(path)]  # first: longer than a plain cue they start with
     plain = alternation(c for c in cues if FIGURE not in c)
-    return re.compile(rf"(?<!\w)(?:{'|'.join([*figured, plain])})(?!\w)"), dict(cues)
+    return re.compile(rf"(?<!\w)(?:{'|'.join([*figured, plain])})(?!\w)"), cues
 
 
 @cache
 def _figured_cues(path: str) -> list[tuple[re.Pattern[str], str]]:
     qualifiers = alternation(normalise_str(r["word"]).lower() for r in read_tsv("lexicons", "qualifiers.tsv"))
     figure = rf"(?:(?:{qualifiers})\s+)*(?:\d[\d.,]*|hàng (?:chục|trăm|nghìn|ngàn))"
-    phrases = {normalise_str(r["cue"]).lower() for r in read_tsv(path) if FIGURE in r["cue"]}
-    return [(re.compile(figure.join(map(re.escape, p.split(FIGURE)))), p) for p in sorted(phrases)]
+    phrases = sorted(c for c in _cue_labels(path) if FIGURE in c)
+    return [(re.compile(figure.join(map(re.escape, p.split(FIGURE)))), p) for p in phrases]
 
 
 def cue_phrase(path: str, matched: str) -> str:

@@ -109,7 +109,8 @@ def _rejection(text: str, max_chars: int) -> str | None:
 
 
 def _check(article: Article, warnings: list[str], seen: dict[str, str],
-           max_chars: int, published: str | None = None) -> Iterator[Article | Problem]:
+           max_chars: int, default: str | None = None) -> Iterator[Article | Problem]:
+    """`default`: the ISO date given to an article that carries none."""
     if reason := _rejection(article.text, max_chars):
         yield Problem(article.origin, reason, article.doc_id or None)
         return
@@ -121,11 +122,11 @@ def _check(article: Article, warnings: list[str], seen: dict[str, str],
         return
     seen[article.doc_id] = article.origin
     if article.published is not None:
-        written, article.published = article.published, iso_date(article.published)
+        published, article.published = article.published, iso_date(article.published)
         if article.published is None:
-            warnings.append(f"unparseable published date {written!r}, dropped")
-    if article.published is None and published is not None:
-        article.published = iso_date(published)
+            warnings.append(f"unparseable published date {published!r}, dropped")
+    if article.published is None:
+        article.published = default
     for warning in warnings:
         yield Problem(article.origin, warning, article.doc_id, "warning")
     yield article
@@ -135,7 +136,8 @@ def read_articles(paths: Iterable[str | Path], *, max_chars: int = 2_000_000,
                   published: str | None = None) -> Iterator[Article | Problem]:
     """Articles from files and folders (walked recursively in sorted order), with their problems;
     `published` dates the articles that carry no date of their own (an archive of one year)."""
-    if published is not None and iso_date(published) is None:
+    default = iso_date(published) if published is not None else None
+    if published is not None and default is None:
         raise ValueError(f"not a date: {published!r} (give YYYY, YYYY-MM or YYYY-MM-DD)")
     seen: dict[str, str] = {}
     for item in _files(paths):
@@ -148,7 +150,7 @@ def read_articles(paths: Iterable[str | Path], *, max_chars: int = 2_000_000,
                 if isinstance(found, Problem):
                     yield found
                 else:
-                    yield from _check(*found, seen, max_chars, published)
+                    yield from _check(*found, seen, max_chars, default)
         except Exception as e:  # one unreadable file must not end the run
             yield Problem(str(path), f"cannot read: {e}")
 
