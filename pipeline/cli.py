@@ -134,10 +134,13 @@ def evaluate(
     predictions: Annotated[Path | None, typer.Option(help="also write the predicted records here")] = None,
     misses: Annotated[int, typer.Option(help="how many missed or spurious events to list")] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    intervals: Annotated[bool, typer.Option(help="add 95% bootstrap intervals over the articles: how much "
+                                            "the figures could move on another sample like this one")] = False,
 ) -> None:
     """Extract the labelled articles and score them as the official scorer does, with the detail to act on."""
     import json
 
+    from pipeline import evaluation
     from pipeline.evaluation import load_jsonl, score
 
     golds = {r["doc_id"]: r for r in load_jsonl(gold)}
@@ -160,15 +163,21 @@ def evaluate(
         predicted = {a.doc_id: extractor(a).to_json() for a in read_articles([articles])
                      if not isinstance(a, Problem) and a.doc_id in golds}
         report = score(golds, predicted)
+    spread = evaluation.intervals(golds, predicted) if intervals else None
     if predictions:
         with predictions.open("w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(predicted[d], ensure_ascii=False) + "\n" for d in golds if d in predicted)
     if as_json:
         typer.echo(json.dumps({"metrics": report.metrics, "per_label": report.per_label,
                                "confusions": [[g, p, n] for (g, p), n in report.confusions.most_common()],
-                               "misses": report.misses}, ensure_ascii=False))
+                               "misses": report.misses, **({"intervals": spread} if spread else {})},
+                              ensure_ascii=False))
         return
     typer.echo("\n".join(metric_lines(report.metrics)))
+    if spread:
+        figures = evaluation.headline(report.metrics)
+        typer.echo("95% bootstrap intervals over the articles (1000 resamples):")
+        typer.echo("\n".join(f"  {k:<22} {figures[k]:.3f}  [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in spread.items()))
     labels = Table(title="per event type", title_justify="left")
     for column in ("label", "P", "R", "F1", "tp", "fp", "fn"):
         labels.add_column(column, justify="left" if column == "label" else "right")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -94,67 +94,112 @@ class Report:
     misses: list[dict[str, Any]] = field(default_factory=list)
 
 
-def score(gold: dict[str, Rec], pred: dict[str, Rec]) -> Report:
-    rel, types, provs, counts = Counter(), Counter(), Counter(), Counter()
-    per_label: dict[str, Counter[str]] = {}
+def tally(doc_id: str, g: Rec, p: Rec) -> tuple[Counter[str], Counter[tuple[str, str]], list[dict[str, Any]]]:
+    """One article's contribution to every metric ("types:tp", "label:strike:fn", ...), its
+    label confusions and its missed or spurious events."""
+    t: Counter[str] = Counter()
     confusions: Counter[tuple[str, str]] = Counter()
     misses: list[dict[str, Any]] = []
-    ev_total = ev_hit = 0
-    for doc_id, g in gold.items():
-        p = pred.get(doc_id, EMPTY)
-        g_rel, p_rel = bool(g.get("relevant")), bool(p.get("relevant"))
-        rel["tp"] += g_rel and p_rel
-        rel["fp"] += p_rel and not g_rel
-        rel["fn"] += g_rel and not p_rel
-        g_types = set(g.get("event_types", []))
-        p_types = set(p.get("event_types", []) if p_rel else [])
-        types["tp"] += len(g_types & p_types)
-        types["fp"] += len(p_types - g_types)
-        types["fn"] += len(g_types - p_types)
-        for label in g_types | p_types:
-            c = per_label.setdefault(label, Counter())
-            c["tp" if label in g_types & p_types else "fn" if label in g_types else "fp"] += 1
-        for missed in g_types - p_types:
-            confusions.update((missed, extra) for extra in (p_types - g_types) or {"(none)"})
-        for extra in p_types - g_types:
-            if not g_types:
-                confusions[("(none)", extra)] += 1
-        g_prov = {province_key(x) for x in g.get("provinces", [])}
-        p_prov = {province_key(x) for x in (p.get("provinces", []) if p_rel else [])}
-        provs["tp"] += len(g_prov & p_prov)
-        provs["fp"] += len(p_prov - g_prov)
-        provs["fn"] += len(g_prov - p_prov)
-        tp, fp, fn, kind_ok = match_counts(count_tuples(g), count_tuples(p) if p_rel else [])
-        counts.update(tp=tp, fp=fp, fn=fn, kind_ok=kind_ok)
-        p_events = p.get("events", []) if p_rel else []
-        by_type: dict[str, list[str]] = {}
-        for e in p_events:
-            by_type.setdefault(e.get("type"), []).append(e.get("evidence", ""))
-        for e in g.get("events", []):
-            ev_total += 1
-            hit = evidence_hit(e.get("evidence", ""), by_type.get(e.get("type"), []))
-            ev_hit += hit
-            if not hit:
-                misses.append({"doc_id": doc_id, "what": "missed event", "type": e.get("type"),
-                               "sentence": e.get("evidence", "")})
-        for e in p_events:
-            if e.get("type") not in g_types:
-                misses.append({"doc_id": doc_id, "what": "spurious event", "type": e.get("type"),
-                               "sentence": e.get("evidence", "")})
-    gold_labels = [label for label, c in per_label.items() if c["tp"] + c["fn"]]
-    label_scores = {label: prf(c["tp"], c["fp"], c["fn"]) for label, c in sorted(per_label.items())}
+    g_rel, p_rel = bool(g.get("relevant")), bool(p.get("relevant"))
+    t["relevance:tp"] += g_rel and p_rel
+    t["relevance:fp"] += p_rel and not g_rel
+    t["relevance:fn"] += g_rel and not p_rel
+    g_types = set(g.get("event_types", []))
+    p_types = set(p.get("event_types", []) if p_rel else [])
+    t.update({"event_types:tp": len(g_types & p_types), "event_types:fp": len(p_types - g_types),
+              "event_types:fn": len(g_types - p_types)})
+    for label in g_types | p_types:
+        t[f"label:{label}:" + ("tp" if label in g_types & p_types else "fn" if label in g_types else "fp")] += 1
+    for missed in g_types - p_types:
+        confusions.update((missed, extra) for extra in (p_types - g_types) or {"(none)"})
+    for extra in p_types - g_types:
+        if not g_types:
+            confusions[("(none)", extra)] += 1
+    g_prov = {province_key(x) for x in g.get("provinces", [])}
+    p_prov = {province_key(x) for x in (p.get("provinces", []) if p_rel else [])}
+    t.update({"provinces:tp": len(g_prov & p_prov), "provinces:fp": len(p_prov - g_prov),
+              "provinces:fn": len(g_prov - p_prov)})
+    tp, fp, fn, kind_ok = match_counts(count_tuples(g), count_tuples(p) if p_rel else [])
+    t.update({"counts:tp": tp, "counts:fp": fp, "counts:fn": fn, "counts:kind_ok": kind_ok})
+    p_events = p.get("events", []) if p_rel else []
+    by_type: dict[str, list[str]] = {}
+    for e in p_events:
+        by_type.setdefault(e.get("type"), []).append(e.get("evidence", ""))
+    for e in g.get("events", []):
+        t["evidence:total"] += 1
+        hit = evidence_hit(e.get("evidence", ""), by_type.get(e.get("type"), []))
+        t["evidence:hit"] += hit
+        if not hit:
+            misses.append({"doc_id": doc_id, "what": "missed event", "type": e.get("type"),
+                           "sentence": e.get("evidence", "")})
+    for e in p_events:
+        if e.get("type") not in g_types:
+            misses.append({"doc_id": doc_id, "what": "spurious event", "type": e.get("type"),
+                           "sentence": e.get("evidence", "")})
+    return t, confusions, misses
+
+
+def metrics_of(t: Mapping[str, float], articles: int) -> tuple[dict[str, Any], dict[str, dict[str, float]]]:
+    """The official scorer's metrics, and per-label figures, from summed tallies."""
+    def of(key: str) -> dict[str, float]:
+        return prf(int(t.get(f"{key}:tp", 0)), int(t.get(f"{key}:fp", 0)), int(t.get(f"{key}:fn", 0)))
+
+    labels = sorted({key.split(":")[1] for key, n in t.items() if key.startswith("label:") and n})
+    label_scores = {label: of(f"label:{label}") for label in labels}
+    gold_labels = [label for label in labels if t.get(f"label:{label}:tp", 0) + t.get(f"label:{label}:fn", 0)]
     macro = sum(label_scores[label]["f1"] for label in gold_labels) / len(gold_labels) if gold_labels else 0.0
+    matched, total = t.get("counts:tp", 0), t.get("evidence:total", 0)
     metrics = {
-        "articles": len(gold),
-        "relevance": prf(rel["tp"], rel["fp"], rel["fn"]),
-        "event_types": prf(types["tp"], types["fp"], types["fn"]),
+        "articles": articles,
+        "relevance": of("relevance"),
+        "event_types": of("event_types"),
         "event_types_macro_f1": round(macro, 4),
-        "provinces": prf(provs["tp"], provs["fp"], provs["fn"]),
-        "counts": prf(counts["tp"], counts["fp"], counts["fn"]),
-        "count_kind_accuracy": round(counts["kind_ok"] / counts["tp"], 4) if counts["tp"] else 0.0,
-        "event_evidence_recall": round(ev_hit / ev_total, 4) if ev_total else 0.0,
+        "provinces": of("provinces"),
+        "counts": of("counts"),
+        "count_kind_accuracy": round(t.get("counts:kind_ok", 0) / matched, 4) if matched else 0.0,
+        "event_evidence_recall": round(t.get("evidence:hit", 0) / total, 4) if total else 0.0,
     }
+    return metrics, label_scores
+
+
+def score(gold: dict[str, Rec], pred: dict[str, Rec]) -> Report:
+    total: Counter[str] = Counter()
+    confusions: Counter[tuple[str, str]] = Counter()
+    misses: list[dict[str, Any]] = []
+    for doc_id, g in gold.items():
+        t, c, m = tally(doc_id, g, pred.get(doc_id, EMPTY))
+        total.update(t)
+        confusions.update(c)
+        misses += m
+    metrics, label_scores = metrics_of(total, len(gold))
     return Report(metrics, label_scores, confusions, misses)
+
+
+HEADLINE = ("relevance", "event_types", "event_types_macro_f1", "provinces", "counts", "count_kind_accuracy",
+            "event_evidence_recall")
+
+
+def headline(metrics: dict[str, Any]) -> dict[str, float]:
+    """Each headline metric as one number (F1 where it has P, R and F1)."""
+    return {k: metrics[k]["f1"] if isinstance(metrics[k], dict) else metrics[k] for k in HEADLINE}
+
+
+def intervals(gold: dict[str, Rec], pred: dict[str, Rec], rounds: int = 1000, level: float = 0.95,
+              seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Bootstrap intervals of the headline metrics over articles: how far another sample of
+    articles like these could move each figure (the labelled set is a sample too)."""
+    import numpy as np
+
+    tallies = [tally(doc_id, g, pred.get(doc_id, EMPTY))[0] for doc_id, g in gold.items()]
+    keys = sorted({key for t in tallies for key in t})
+    matrix = np.array([[t.get(key, 0) for key in keys] for t in tallies], dtype=float)
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(tallies), [1 / len(tallies)] * len(tallies), size=rounds)
+    sums = weights @ matrix
+    values = np.array([list(headline(metrics_of(dict(zip(keys, row, strict=True)), len(tallies))[0]).values())
+                       for row in sums])
+    low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    return {k: (round(float(lo), 3), round(float(hi), 3)) for k, lo, hi in zip(HEADLINE, low, high, strict=True)}
 
 
 def metric_lines(metrics: dict[str, Any]) -> list[str]:

@@ -57,11 +57,13 @@ def test_reloaded_model_predicts_the_same_and_evaluate_agrees(trained: Path, tmp
     predictions = tmp_path / "pred.jsonl"
     result = CliRunner().invoke(app, ["evaluate", str(GOLD / "labor-dev.jsonl"), "--articles",
                                       str(GOLD / "labor-dev-articles.jsonl"), "--model", str(trained),
-                                      "--predictions", str(predictions), "--json"])
+                                      "--predictions", str(predictions), "--json", "--intervals"])
     assert result.exit_code == 0, result.output
     assert load_jsonl(predictions) == first
     report = json.loads(result.output)
-    assert set(report) == {"metrics", "per_label", "confusions", "misses"}
+    assert set(report) == {"metrics", "per_label", "confusions", "misses", "intervals"}
+    low, high = report["intervals"]["counts"]
+    assert low <= report["metrics"]["counts"]["f1"] <= high
 
 
 def test_metrics_are_the_official_scorers(trained: Path, tmp_path: Path) -> None:
