@@ -379,6 +379,16 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Liệu Arsenal có dám \"đánh bạc\" với một Wenger thứ hai?") == set()
     assert cued("Với tội \"Giết người\", Tú bị tuyên phạt án tù chung thân.") == {"violent_crime"}
     assert cued("Bị phát hiện bắt trộm chó, nhóm “cẩu tặc” dùng chĩa điện hù dọa người dân.") == {"theft"}
+    # a syllable of a street's or a place's name; an agency's name still cues, as a charge does
+    assert cued("Cửa hàng vàng trên phố Trần Nhân Tông vừa khai trương; chị dắt con ra bến đò Sơn Đốt.") == set()
+    assert cued("Đội Quản lý thị trường kiểm tra kho hàng.") == {"smuggling"}
+    assert cued("Bị cáo bị truy tố về tội Cướp tài sản.") == {"robbery"}
+    assert "traffic_accident" in cued("Hà Tĩnh: Lật thuyền trên sông, 2 người tử vong.")
+    # lightning, a tyre, an engine and a toy are no assault, explosion or weapon
+    assert cued("Một phụ nữ bị sét đánh chết ngoài đồng.") == set()
+    assert cued("Xe khách bất ngờ nổ lốp rồi lao xuống ruộng; tài xế nổ máy bỏ đi.") == {"traffic_accident"}
+    assert cued("Nhóm thanh niên dùng súng giả, súng nhựa và súng đồ chơi.") == set()
+    assert "fire_explosion" in cued("Bình gas phát nổ khiến 2 người bị bỏng.")
 
 
 def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentence() -> None:

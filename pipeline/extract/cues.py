@@ -121,6 +121,8 @@ class EventCues:
             phrase = cue_phrase(self.lexicon, match.group())
             if phrase not in self.slang and self.figurative(sentence.text, begin, end):
                 continue
+            if in_name(sentence.text, begin, end):
+                continue
             sentence.cues.extend(Cue(begin, end, self.reading(label, phrase, sentence.text, begin, end), weight, phrase)
                                  for label, weight in self.cues[phrase] if label != CONFUSER)
         return doc
@@ -137,6 +139,19 @@ class EventCues:
         """The type a cue means here: "xe tải ... đâm vào" is a collision, not a stabbing."""
         reading = self.readings.get((label, phrase))
         return reading.reads_as if reading is not None and reading.applies(text[:begin], text[end:]) else label
+
+
+def in_name(text: str, begin: int, end: int) -> bool:
+    """Whether a cue is part of a person's or a place's name: every syllable capitalised, inside
+    a sentence, right after another capitalised word ("đường Trần Nhân Tông", "bến đò Sơn Đốt").
+    An agency capitalises only its first syllable ("Đội Quản lý thị trường"); a charge is named
+    after a lower-case word or a quote ("tội Cướp tài sản", "vụ án “Giết người”"); an acronym
+    or a headline's colon ends a name ("Hà Tĩnh: Lật thuyền")."""
+    if begin < 2 or text[begin - 1] != " " or not all(w[:1].isupper() for w in text[begin:end].split()):
+        return False
+    words = text[:begin].split()
+    before = words[-1] if words else ""
+    return before[:1].isupper() and not before.isupper() and before[-1].isalpha()
 
 
 @component("cue_types")
