@@ -157,6 +157,11 @@ def test_foreign_places(gaz: Gazetteer) -> None:
     # spelled as the press spells it: "Italia" as well as "Italy" and "Ý"
     assert [(m.text, m.foreign) for m in find(gaz, "vụ tai nạn diễn ra tại Italia, gần Rome")] == [
         ("Italia", True), ("Rome", True)]
+    # soldiers and governments name their country; so do the Vietnamese spellings of it
+    assert [m.text for m in find(gaz, "Quan sát lính Nga tập bắn; quân đội Nhật tập trận ở Mali")] == [
+        "Nga", "Nhật", "Mali"]
+    assert [m.text for m in find(gaz, "Phái đoàn sang Ô-xtrây-li-a và Niu Di-lân")] == ["Ô-xtrây-li-a", "Niu Di-lân"]
+    assert find(gaz, "lính cứu hỏa Đức Anh có mặt") == []  # a name after the cue is still a name
 
 
 def test_names_in_force_when_published(gaz: Gazetteer) -> None:
