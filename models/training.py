@@ -26,7 +26,7 @@ from models.count_filter import CountClassifier, CountFilter
 from models.sentence_types import SentenceTypeClassifier, SentenceTypes
 from pipeline import __version__
 from pipeline.document import Article, Document
-from pipeline.evaluation import Report, load_jsonl, score
+from pipeline.evaluation import Report, intervals, load_jsonl, score
 from pipeline.extractor import Extractor, to_record
 from pipeline.resources import data_path
 
@@ -187,12 +187,15 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
     count_thresholds = search.get("count_threshold", [None]) if stages.count_params is not None else [None]
     gold = {g["doc_id"]: g for g in labelled.golds}
     trials = []
+    best_predicted: dict[str, Rec] = {}  # the out-of-fold records of the best trial so far
     for params in grid:
         by_threshold = out_of_fold(docs, labelled.golds, stages, params, folds, count_thresholds=count_thresholds)
         for count_threshold, predicted in by_threshold.items():
             report = score(gold, predicted)
             trials.append({"params": params, "count_threshold": count_threshold,
                            "objective": round(objective(report), 4), "metrics": report.metrics})
+            if all(trials[-1]["objective"] > t["objective"] for t in trials[:-1]):
+                best_predicted = predicted
             say(f"C={params['C']} threshold={params['threshold']} count threshold={count_threshold}: "
                 f"objective {objective(report):.3f}")
     best = max(trials, key=lambda t: t["objective"])
@@ -214,7 +217,8 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
         "articles": len(docs),
         "params": best["params"],
         "count_threshold": best["count_threshold"],
-        "cross_validation": {"folds": folds, "metrics": best["metrics"], "trials": trials},
+        "cross_validation": {"folds": folds, "metrics": best["metrics"],
+                             "intervals": intervals(gold, best_predicted), "trials": trials},
         "versions": {"python": platform.python_version(), "vnsec": __version__,
                      **{lib: version(lib) for lib in ("scikit-learn", "skops", "underthesea", "spacy", "numpy")}},
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -121,6 +121,7 @@ def train(
     console.print(f"cross-validated scores ({meta['cross_validation']['folds']} folds, no article scored "
                   "by a model trained on it):")
     typer.echo("\n".join(metric_lines(meta["cross_validation"]["metrics"])))
+    interval_lines(meta["cross_validation"]["metrics"], meta["cross_validation"]["intervals"])
 
 
 @app.command()
@@ -175,9 +176,7 @@ def evaluate(
         return
     typer.echo("\n".join(metric_lines(report.metrics)))
     if spread:
-        figures = evaluation.headline(report.metrics)
-        typer.echo("95% bootstrap intervals over the articles (1000 resamples):")
-        typer.echo("\n".join(f"  {k:<22} {figures[k]:.3f}  [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in spread.items()))
+        interval_lines(report.metrics, spread)
     labels = Table(title="per event type", title_justify="left")
     for column in ("label", "P", "R", "F1", "tp", "fp", "fn"):
         labels.add_column(column, justify="left" if column == "label" else "right")
@@ -188,6 +187,14 @@ def evaluate(
         f"{g} -> {p} ({n})" for (g, p), n in report.confusions.most_common(12)))
     for miss in report.misses[:misses]:
         console.print(f"[yellow]{miss['what']}[/yellow] {miss['type']} in {miss['doc_id']}: {miss['sentence'][:200]}")
+
+
+def interval_lines(metrics: dict[str, Any], spread: dict[str, tuple[float, float]]) -> None:
+    from pipeline.evaluation import headline
+
+    figures = headline(metrics)
+    typer.echo("95% bootstrap intervals over the articles (1000 resamples):")
+    typer.echo("\n".join(f"  {k:<22} {figures[k]:.3f}  [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in spread.items()))
 
 
 def summary_table(summary: Summary) -> Table:

@@ -34,6 +34,9 @@ def test_trained_model_records_what_it_learned_from(trained: Path) -> None:
     assert meta["articles"] == 30
     assert meta["cross_validation"]["folds"] == 3
     assert 0 < meta["cross_validation"]["metrics"]["relevance"]["f1"] <= 1
+    # the cross-validated figures come with how far another sample like this could move them
+    low, high = meta["cross_validation"]["intervals"]["counts"]
+    assert low <= meta["cross_validation"]["metrics"]["counts"]["f1"] <= high
     assert {"scikit-learn", "skops", "underthesea"} <= set(meta["versions"])
     # the count filter's threshold is chosen by the same cross-validation, and saved
     search = learned_config()["training"]
