@@ -389,6 +389,9 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cued("Xe khách bất ngờ nổ lốp rồi lao xuống ruộng; tài xế nổ máy bỏ đi.") == {"traffic_accident"}
     assert cued("Nhóm thanh niên dùng súng giả, súng nhựa và súng đồ chơi.") == set()
     assert "fire_explosion" in cued("Bình gas phát nổ khiến 2 người bị bỏng.")
+    # an energetic girl, a singer who gives her all, a passenger catching a coach
+    assert cued("Cô rất năng nổ trong các phong trào; ca sĩ cháy hết mình trên sân khấu.") == set()
+    assert cued("Khi chị chuẩn bị đón xe khách vào miền nam thì bị nhóm thanh niên ép lên xe máy.") == set()
 
 
 def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentence() -> None:
