@@ -347,10 +347,13 @@ def test_the_typer_does_not_tell_dated_archives_from_undated_ones() -> None:
     assert undated == dated
 
 
+def cued(text: str) -> set[str]:
+    """The event types the lexicon cues in a sentence (after a title)."""
+    doc = rules().document(Article(doc_id="b", text="Tin\n" + text))
+    return {c.label for s in doc.sentences for c in s.cues}
+
+
 def test_names_that_only_look_like_events_are_no_cues() -> None:
-    def cued(text: str) -> set[str]:
-        doc = rules().document(Article(doc_id="b", text="Tin\n" + text))
-        return {c.label for s in doc.sentences for c in s.cues}
     assert cued("Công ty CP xe khách Phương Trang nợ 28 tỷ đồng bảo hiểm xã hội.") == set()
     assert cued("Hãng xe khách Thành Bưởi tăng giá vé.") == set()
     assert cued("Xạ thủ trẻ vừa được gọi vào đội tuyển bắn súng quốc gia.") == set()
@@ -392,6 +395,14 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     # an energetic girl, a singer who gives her all, a passenger catching a coach
     assert cued("Cô rất năng nổ trong các phong trào; ca sĩ cháy hết mình trên sân khấu.") == set()
     assert cued("Khi chị chuẩn bị đón xe khách vào miền nam thì bị nhóm thanh niên ép lên xe máy.") == set()
+
+
+def test_labour_events_as_the_press_words_them() -> None:
+    assert cued("Một công nhân nhà máy giấy tử vong trong lúc làm việc.") == {"workplace_accident"}
+    assert cued("Tình trạng chậm đóng, nợ đọng BHXH còn lớn; doanh nghiệp chây ì đóng BHXH.") == {"wage_arrears"}
+    assert cued("Công ty cắt giảm nhân sự do thiếu đơn hàng.") == {"layoff_closure"}
+    # firing one teacher, or a plant halting for repairs, is no layoff: those words stay out
+    assert cued("Trường đã chấm dứt hợp đồng lao động với cô giáo; nhà máy ngừng sản xuất 4 ngày.") == set()
 
 
 def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentence() -> None:
