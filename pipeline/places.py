@@ -245,8 +245,11 @@ class Gazetteer:
         self._elsewhere_cue = re.compile(rf"(?<!\w)(?:{words('target', 'origin')})(?!\w)", re.I)
         self._plate_end = ending("plate")
         self._homeward = re.compile(rf" (?:{words('homeward')})(?!\w)", re.I)
-        # a residence runs from its cue to the end of the clause: "(SN 1994, trú tại xóm 10, xã X, Nghệ An)"
-        self._residence = re.compile(rf"(?<!\w)(?:{words('residence')})(?!\w)[^();.!?\n]{{0,120}}")
+        # a residence runs from its cue to the end of the clause: "(SN 1994, trú tại xóm 10, xã X, Nghệ An)";
+        # the dot of a unit's abbreviation ends none ("trú tại Q.1, TP. HCM")
+        abbreviated = "".join(rf"|(?<=\b{re.escape(w[:-1])})\." for w in self._units if w.endswith("."))
+        clause = rf"(?:[^();.!?\n]{abbreviated})"
+        self._residence = re.compile(rf"(?<!\w)(?:{words('residence')})(?!\w){clause}{{0,120}}")
         self._street_end = ending("street")
         # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
         self._road_end = re.compile(rf"(?<!\w)(?:{words('street')}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)

@@ -205,3 +205,11 @@ def test_where_a_person_lives_is_marked_as_residence(gaz: Gazetteer) -> None:
                       "Nghệ An) về hành vi trộm cắp tại huyện Thạch Hà.")
     assert [(m.province, m.residence) for m in found if m.level != "province" or m.province] == [
         ("Hà Tĩnh", False), ("Nghệ An", True), ("Nghệ An", True), ("Nghệ An", True), ("Hà Tĩnh", False)]
+    # a unit's abbreviation does not end the clause; a quoted lawyer's bar is no place of the event
+    assert [(m.text, m.residence) for m in find(gaz, "Nguyễn Văn A (trú Q.1, TP. HCM) bị bắt ở Hà Tĩnh.")] == [
+        ("Q.1", True), ("TP. HCM", True), ("Hà Tĩnh", False)]
+    assert [(m.text, m.residence) for m in find(gaz, "Luật sư C (Đoàn luật sư TP.HCM) cho biết vụ việc ở Hà Tĩnh")] == [
+        ("TP.HCM", True), ("Hà Tĩnh", False)]
+    # a sentence's full stop still ends it
+    assert [(m.text, m.residence) for m in find(gaz, "A trú tại Hà Nội. Sáng 5/6 tại TP.HCM xảy ra vụ cháy")] == [
+        ("Hà Nội", True), ("TP.HCM", False)]
