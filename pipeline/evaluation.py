@@ -191,6 +191,8 @@ def intervals(gold: dict[str, Rec], pred: dict[str, Rec], rounds: int = 1000, le
     import numpy as np
 
     tallies = [tally(doc_id, g, pred.get(doc_id, EMPTY))[0] for doc_id, g in gold.items()]
+    if not tallies:
+        return {}
     keys = sorted({key for t in tallies for key in t})
     matrix = np.array([[t.get(key, 0) for key in keys] for t in tallies], dtype=float)
     rng = np.random.default_rng(seed)

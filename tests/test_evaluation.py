@@ -41,3 +41,7 @@ def test_an_interval_holds_the_figure_and_narrows_with_more_articles() -> None:
 def test_intervals_are_reproducible() -> None:
     gold, pred = sample(40)
     assert intervals(gold, pred) == intervals(gold, pred)
+
+
+def test_no_articles_no_intervals() -> None:
+    assert intervals({}, {}) == {}
