@@ -20,7 +20,7 @@ from rich.table import Table
 import scrapers.cli
 from pipeline import __version__
 from pipeline.document import Problem
-from pipeline.evaluation import metric_lines
+from pipeline.evaluation import headline, metric_lines
 from pipeline.findings import cli as findings_cli
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def evaluate(
     """Extract the labelled articles and score them as the official scorer does, with the detail to act on."""
     import json
 
-    from pipeline import evaluation
+    from pipeline.evaluation import intervals as bootstrap_intervals
     from pipeline.evaluation import load_jsonl, score
 
     golds = {r["doc_id"]: r for r in load_jsonl(gold)}
@@ -164,7 +164,7 @@ def evaluate(
         predicted = {a.doc_id: extractor(a).to_json() for a in read_articles([articles])
                      if not isinstance(a, Problem) and a.doc_id in golds}
         report = score(golds, predicted)
-    spread = evaluation.intervals(golds, predicted) if intervals else None
+    spread = bootstrap_intervals(golds, predicted) if intervals else None
     if predictions:
         with predictions.open("w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(predicted[d], ensure_ascii=False) + "\n" for d in golds if d in predicted)
@@ -190,8 +190,6 @@ def evaluate(
 
 
 def interval_lines(metrics: dict[str, Any], spread: dict[str, tuple[float, float]]) -> None:
-    from pipeline.evaluation import headline
-
     figures = headline(metrics)
     typer.echo("95% bootstrap intervals over the articles (1000 resamples):")
     typer.echo("\n".join(f"  {k:<22} {figures[k]:.3f}  [{lo:.3f}, {hi:.3f}]" for k, (lo, hi) in spread.items()))

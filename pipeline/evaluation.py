@@ -95,7 +95,7 @@ class Report:
 
 
 def tally(doc_id: str, g: Rec, p: Rec) -> tuple[Counter[str], Counter[tuple[str, str]], list[dict[str, Any]]]:
-    """One article's contribution to every metric ("types:tp", "label:strike:fn", ...), its
+    """One article's contribution to every metric ("event_types:tp", "label:strike:fn", ...), its
     label confusions and its missed or spurious events."""
     t: Counter[str] = Counter()
     confusions: Counter[tuple[str, str]] = Counter()
