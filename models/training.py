@@ -187,18 +187,18 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
     count_thresholds = search.get("count_threshold", [None]) if stages.count_params is not None else [None]
     gold = {g["doc_id"]: g for g in labelled.golds}
     trials = []
-    best_predicted: dict[str, Rec] = {}  # the out-of-fold records of the best trial so far
+    reports = []
     for params in grid:
         by_threshold = out_of_fold(docs, labelled.golds, stages, params, folds, count_thresholds=count_thresholds)
         for count_threshold, predicted in by_threshold.items():
             report = score(gold, predicted)
+            reports.append(report)
             trials.append({"params": params, "count_threshold": count_threshold,
                            "objective": round(objective(report), 4), "metrics": report.metrics})
-            if all(trials[-1]["objective"] > t["objective"] for t in trials[:-1]):
-                best_predicted = predicted
             say(f"C={params['C']} threshold={params['threshold']} count threshold={count_threshold}: "
                 f"objective {objective(report):.3f}")
-    best = max(trials, key=lambda t: t["objective"])
+    chosen = max(range(len(trials)), key=lambda i: trials[i]["objective"])
+    best = trials[chosen]
     if best["count_threshold"] is not None:  # a threshold changes no fit: only the config keeps it
         config["components"][COUNT_FILTER]["threshold"] = best["count_threshold"]
     estimator, counts = stages.fit(docs, labelled.golds, best["params"])
@@ -218,7 +218,7 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
         "params": best["params"],
         "count_threshold": best["count_threshold"],
         "cross_validation": {"folds": folds, "metrics": best["metrics"],
-                             "intervals": intervals(gold, best_predicted), "trials": trials},
+                             "intervals": intervals(reports[chosen]), "trials": trials},
         "versions": {"python": platform.python_version(), "vnsec": __version__,
                      **{lib: version(lib) for lib in ("scikit-learn", "skops", "underthesea", "spacy", "numpy")}},
     }

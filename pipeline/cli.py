@@ -164,7 +164,7 @@ def evaluate(
         predicted = {a.doc_id: extractor(a).to_json() for a in read_articles([articles])
                      if not isinstance(a, Problem) and a.doc_id in golds}
         report = score(golds, predicted)
-    spread = bootstrap_intervals(golds, predicted) if intervals else None
+    spread = bootstrap_intervals(report) if intervals else None
     if predictions:
         with predictions.open("w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(predicted[d], ensure_ascii=False) + "\n" for d in golds if d in predicted)

@@ -92,6 +92,7 @@ class Report:
     per_label: dict[str, dict[str, float]]
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (gold label, predicted label)
     misses: list[dict[str, Any]] = field(default_factory=list)
+    tallies: list[Counter[str]] = field(default_factory=list)  # each article's, for resampling
 
 
 def tally(doc_id: str, g: Rec, p: Rec) -> tuple[Counter[str], Counter[tuple[str, str]], list[dict[str, Any]]]:
@@ -166,13 +167,15 @@ def score(gold: dict[str, Rec], pred: dict[str, Rec]) -> Report:
     total: Counter[str] = Counter()
     confusions: Counter[tuple[str, str]] = Counter()
     misses: list[dict[str, Any]] = []
+    tallies = []
     for doc_id, g in gold.items():
         t, c, m = tally(doc_id, g, pred.get(doc_id, EMPTY))
         total.update(t)
         confusions.update(c)
         misses += m
+        tallies.append(t)
     metrics, label_scores = metrics_of(total, len(gold))
-    return Report(metrics, label_scores, confusions, misses)
+    return Report(metrics, label_scores, confusions, misses, tallies)
 
 
 HEADLINE = ("relevance", "event_types", "event_types_macro_f1", "provinces", "counts", "count_kind_accuracy",
@@ -184,13 +187,12 @@ def headline(metrics: dict[str, Any]) -> dict[str, float]:
     return {k: metrics[k]["f1"] if isinstance(metrics[k], dict) else metrics[k] for k in HEADLINE}
 
 
-def intervals(gold: dict[str, Rec], pred: dict[str, Rec], rounds: int = 1000, level: float = 0.95,
-              seed: int = 0) -> dict[str, tuple[float, float]]:
-    """Bootstrap intervals of the headline metrics over articles: how far another sample of
-    articles like these could move each figure (the labelled set is a sample too)."""
+def intervals(report: Report, rounds: int = 1000, level: float = 0.95, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Bootstrap intervals of a report's headline metrics over its articles: how far another
+    sample of articles like these could move each figure (the labelled set is a sample too)."""
     import numpy as np
 
-    tallies = [tally(doc_id, g, pred.get(doc_id, EMPTY))[0] for doc_id, g in gold.items()]
+    tallies = report.tallies
     if not tallies:
         return {}
     keys = sorted({key for t in tallies for key in t})

@@ -21,14 +21,14 @@ def sample(n: int) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def test_perfect_predictions_leave_no_room_either_way() -> None:
     gold, _ = sample(20)
-    spread = intervals(gold, gold)
+    spread = intervals(score(gold, gold))
     assert all(bounds == (1.0, 1.0) for bounds in spread.values())
 
 
 def test_an_interval_holds_the_figure_and_narrows_with_more_articles() -> None:
     small_gold, small_pred = sample(20)
     large_gold, large_pred = sample(320)
-    small, large = intervals(small_gold, small_pred), intervals(large_gold, large_pred)
+    small, large = intervals(score(small_gold, small_pred)), intervals(score(large_gold, large_pred))
     point = headline(score(small_gold, small_pred).metrics)
     for metric in ("relevance", "event_types", "provinces", "counts", "event_evidence_recall"):
         low, high = small[metric]
@@ -40,8 +40,8 @@ def test_an_interval_holds_the_figure_and_narrows_with_more_articles() -> None:
 
 def test_intervals_are_reproducible() -> None:
     gold, pred = sample(40)
-    assert intervals(gold, pred) == intervals(gold, pred)
+    assert intervals(score(gold, pred)) == intervals(score(gold, pred))
 
 
 def test_no_articles_no_intervals() -> None:
-    assert intervals({}, {}) == {}
+    assert intervals(score({}, {})) == {}
