@@ -149,7 +149,7 @@ def in_name(text: str, begin: int, end: int) -> bool:
     or a headline's colon ends a name ("Hà Tĩnh: Lật thuyền")."""
     if begin < 2 or text[begin - 1] != " " or not all(w[:1].isupper() for w in text[begin:end].split()):
         return False
-    before = text[:begin].rsplit(None, 1)[-1]
+    before = (text[:begin].rsplit(None, 1) or [""])[-1]
     return before[:1].isupper() and not before.isupper() and before[-1].isalpha()
 
 
