@@ -20,7 +20,7 @@ from rich.table import Table
 import scrapers.cli
 from pipeline import __version__
 from pipeline.document import Problem
-from pipeline.evaluation import headline, metric_lines
+from pipeline.evaluation import extra_lines, headline, metric_lines
 from pipeline.findings import cli as findings_cli
 
 if TYPE_CHECKING:
@@ -120,8 +120,9 @@ def train(
                   f"settings {meta['params']})")
     console.print(f"cross-validated scores ({meta['cross_validation']['folds']} folds, no article scored "
                   "by a model trained on it):")
-    typer.echo("\n".join(metric_lines(meta["cross_validation"]["metrics"])))
-    interval_lines(meta["cross_validation"]["metrics"], meta["cross_validation"]["intervals"])
+    scores = meta["cross_validation"]["metrics"]
+    typer.echo("\n".join(metric_lines(scores) + extra_lines(scores)))
+    interval_lines(scores, meta["cross_validation"]["intervals"])
 
 
 @app.command()
@@ -174,7 +175,7 @@ def evaluate(
                                "misses": report.misses, **({"intervals": spread} if spread else {})},
                               ensure_ascii=False))
         return
-    typer.echo("\n".join(metric_lines(report.metrics)))
+    typer.echo("\n".join(metric_lines(report.metrics) + extra_lines(report.metrics)))
     if spread:
         interval_lines(report.metrics, spread)
     labels = Table(title="per event type", title_justify="left")

@@ -1,4 +1,4 @@
-"""Scores and their uncertainty: bootstrap intervals over the labelled articles."""
+"""Scores and their uncertainty: bootstrap intervals over the labelled articles; event dates."""
 
 from typing import Any
 
@@ -45,3 +45,13 @@ def test_intervals_are_reproducible() -> None:
 
 def test_no_articles_no_intervals() -> None:
     assert intervals(score({}, {})) == {}
+
+
+def test_time_accuracy_compares_the_day_of_each_event_found() -> None:
+    gold, _ = sample(4)
+    pred = {d: {**r, "events": [dict(e) for e in r["events"]]} for d, r in gold.items()}
+    for i, doc_id in enumerate(gold):
+        gold[doc_id]["events"][0]["time"] = {"start": "2024-05-21"}
+        pred[doc_id]["events"][0]["time"] = {"start": "2024-05-21" if i < 3 else "2024-05"}
+    pred["a0"]["events"][0]["evidence"] = "Một câu khác hẳn."  # not found: not dated either
+    assert score(gold, pred).metrics["event_time_accuracy"] == 0.6667

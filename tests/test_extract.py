@@ -502,3 +502,23 @@ def test_a_past_conviction_a_risk_or_a_denial_is_no_event() -> None:
     listed = Article(doc_id="r5", text="Tình hình\nCông nhân rất dễ bị các loại tội phạm như lừa đảo công nghệ cao, "
                                        "cho vay lãi nặng, trộm cắp tài sản lôi kéo.")
     assert rules()(listed).event_types == []  # the risk runs down the list
+
+
+def test_an_event_without_a_time_of_its_own_takes_the_day_the_story_set_before() -> None:
+    article = Article(doc_id="t-time", published="2024-05-22", text=(
+        "Sập giàn giáo tại công trình\n"
+        "Khoảng 9h ngày 21/5, tại công trình nhà xưởng ở KCN Hiệp Phước, huyện Nhà Bè, TP.HCM, giàn giáo "
+        "bất ngờ đổ sập khiến 4 công nhân rơi xuống đất.\n"
+        "Vụ tai nạn lao động làm 2 người tử vong tại chỗ."))
+    event = next(e for e in rules()(article).events if e.type == "workplace_accident")
+    assert (event.time.text, event.time.start) == ("Khoảng 9h ngày 21/5", "2024-05-21")
+    assert article.text[event.time.begin:event.time.stop] == "Khoảng 9h ngày 21/5"
+
+
+def test_the_same_day_is_the_day_told_before() -> None:
+    article = Article(doc_id="t-same", published="2024-05-22", text=(
+        "Cháy xưởng gỗ\n"
+        "Sáng 20/5, Công an huyện Nhà Bè (TP.HCM) nhận tin báo.\n"
+        "Khoảng 14 giờ cùng ngày, một vụ cháy lớn xảy ra tại xưởng gỗ ở xã Hiệp Phước."))
+    fire = next(e for e in rules()(article).events if e.type == "fire_explosion")
+    assert (fire.time.text, fire.time.start) == ("Khoảng 14 giờ cùng ngày", "2024-05-20")

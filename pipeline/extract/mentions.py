@@ -35,10 +35,20 @@ def counts(doc: Document, sentence: Sentence) -> list[CountMention]:
 
 
 def times(doc: Document, sentence: Sentence) -> list[TimeMention]:
-    return doc.memo(
-        f"times:{sentence.index}",
-        lambda: find_times(sentence.text, reference_date(doc), default_year=lambda: default_year(doc)),
-    )
+    return doc.memo("times", lambda: _all_times(doc))[sentence.index]
+
+
+def _all_times(doc: Document) -> list[list[TimeMention]]:
+    """Every sentence's times, read in order so that "cùng ngày" is the last day told before."""
+    out: list[list[TimeMention]] = []
+    anchor: date | None = None
+    for sentence in doc.sentences:
+        found = find_times(sentence.text, reference_date(doc), default_year=lambda: default_year(doc), anchor=anchor)
+        days = [t.start_date for t in found if not t.is_period and t.start_date and len(t.start_date) == 10]
+        if days:
+            anchor = date.fromisoformat(days[-1])
+        out.append(found)
+    return out
 
 
 def places(doc: Document, sentence: Sentence) -> list[PlaceMention]:
