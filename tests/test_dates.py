@@ -39,6 +39,8 @@ def _one(sentence: str, **kw: object) -> TimeMention:
         ("Trong 8 tháng năm 2023, có 14 vụ.", "Trong 8 tháng năm 2023", "2023-01", "2023-08"),
         ("6 tháng đầu năm 2024, có 3 vụ.", "6 tháng đầu năm 2024", "2024-01", "2024-06"),
         ("6 tháng cuối năm 2022, có 3 vụ.", "6 tháng cuối năm 2022", "2022-07", "2022-12"),
+        ("Sáu tháng đầu năm 2024, có 3 vụ.", "Sáu tháng đầu năm 2024", "2024-01", "2024-06"),
+        ("Trong chín tháng cuối năm 2022, có 3 vụ.", "Trong chín tháng cuối năm 2022", "2022-04", "2022-12"),
         ("Trong quý I/2024 xảy ra 2 vụ.", "Trong quý I/2024", "2024-01", "2024-03"),
         ("Quý III năm 2021 có 5 vụ.", "Quý III năm 2021", "2021-07", "2021-09"),
         ("Từ đầu năm 2025 đến nay, xảy ra 4 vụ.", "Từ đầu năm 2025 đến nay", "2025", None),

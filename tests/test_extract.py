@@ -522,3 +522,12 @@ def test_the_same_day_is_the_day_told_before() -> None:
         "Khoảng 14 giờ cùng ngày, một vụ cháy lớn xảy ra tại xưởng gỗ ở xã Hiệp Phước."))
     fire = next(e for e in rules()(article).events if e.type == "fire_explosion")
     assert (fire.time.text, fire.time.start) == ("Khoảng 14 giờ cùng ngày", "2024-05-20")
+
+
+def test_a_title_that_restates_the_bodys_statistic_is_no_event_of_its_own() -> None:
+    article = Article(doc_id="t-title", published="2024-07-05", text=(
+        "Khởi kiện 12 doanh nghiệp nợ bảo hiểm xã hội\n"
+        "Sáu tháng đầu năm 2024, Liên đoàn Lao động tỉnh Hưng Yên đã khởi kiện 12 doanh nghiệp nợ đóng bảo hiểm "
+        "xã hội ra tòa án với tổng số tiền trên 15 tỷ đồng."))
+    events = [e for e in rules()(article).events if e.type == "wage_arrears"]
+    assert [(e.kind, e.sentence, e.time.start, e.time.end) for e in events] == [("aggregate", 1, "2024-01", "2024-06")]

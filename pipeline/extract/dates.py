@@ -95,6 +95,14 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(dict(words))
 
 
+@cache
+def _month_counts() -> dict[str, int]:
+    """How many months a word says ("sáu tháng đầu năm"): the number words up to twelve."""
+    words = {normalise_str(r["word"]).lower(): int(r["value"]) for r in read_tsv("lexicons", "number_words.tsv")
+             if r["role"] == "digit" and r["word"] != "năm"}  # "năm tháng" is rarely "five months"
+    return {**words, "mười": 10, "mười một": 11, "mười hai": 12}
+
+
 _NUMDATE = r"(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?:(?P=sep)(?P<y>\d{4}))?(?![\w/-]|[.,]\d)"
 _CLOCK = r"\d{1,2}\s*(?:giờ|h|g)(?:\s*\d{1,2}(?:\s*(?:phút|'|p)(?!\w))?)?(?!\w)"
 _YEAR = r"(?:19|20)\d{2}"
@@ -123,8 +131,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:\s*[/.-]\s*(?P<y>\d{{4}})|\s+năm\s+(?P<y2>\d{{4}}))?(?:\s+vừa\s+qua)?(?![\w/]|[.-]\d)",
             flags),
         "nmonths": re.compile(
-            r"(?<!\w)(?:trong\s+)?(?P<n>\d{1,2})\s+tháng\s+(?:(?P<pos>đầu|cuối)\s+)?năm"
-            r"(?:\s+(?P<y>\d{4}))?(?!\w)", flags),
+            rf"(?<!\w)(?:trong\s+)?(?P<n>\d{{1,2}}|{alternation(_month_counts())})\s+tháng\s+"
+            r"(?:(?P<pos>đầu|cuối)\s+)?năm(?:\s+(?P<y>\d{4}))?(?!\w)", flags),
         "quarter": re.compile(
             rf"(?<!\w)(?:(?:{pos})\s+)?quý\s+(?P<q>{lx.alt('quarter')})"
             rf"(?:\s*[/-]\s*(?P<y>\d{{4}})|\s+năm\s+(?P<y2>\d{{4}}))?(?![\w/])", flags),
@@ -227,7 +235,7 @@ def _atoms(text: str, ref: date | None, anchor: date | None) -> list[_Atom]:
             y = m.group("y") or m.group("y2")
             add(m, "month", _Point(int(y) if y else None, month))
     for m in p["nmonths"].finditer(text):
-        n = int(m.group("n"))
+        n = int(m.group("n")) if m.group("n").isdigit() else _month_counts()[" ".join(m.group("n").lower().split())]
         if 1 <= n <= 12 and (m.group("pos") or m.group("y")):
             y = int(m.group("y")) if m.group("y") else None
             first = 13 - n if (m.group("pos") or "").lower() == "cuối" else 1

@@ -52,9 +52,12 @@ class EventBuilder:
             for label in labels:
                 groups.setdefault((label, self.kind(doc, sentence, label)), []).append(sentence)
         passing = self.in_passing(groups)
+        told = {label for (label, _), sentences in groups.items() if any(s.index > 0 for s in sentences)}
         for (label, kind), sentences in groups.items():
             if label in passing:
                 continue
+            if label in told and all(s.index == 0 for s in sentences):
+                continue  # a title restates the story the body tells (as a statistic, say)
             for sentence in self.distinct(doc, sentences, label):
                 text, start, end = doc.span(sentence.start, sentence.end)
                 doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
