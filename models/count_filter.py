@@ -45,7 +45,7 @@ def count_features(doc: Document, event: Event, count: Count) -> Features:
         f"qualifier={count.qualifier}": 1,
         f"magnitude={min(magnitude, 6)}": 1,
         f"unit={count.unit}|one": int(count.value == 1),
-        "in_evidence": int(event.start <= count.start < event.end),
+        "in_evidence": int(_in_own_sentence(doc, event, count)),
         "sentences_after=" + _after(doc, event, count): 1,
         "evidence_is_title": int(event.sentence == 0),
         f"kind={event.kind}": 1,
@@ -75,9 +75,20 @@ def told_again(doc: Document, count: Count) -> bool:
     return doc.memo("count_filter:figures", figures)[count.unit, count.value] >= 2
 
 
+def _in_own_sentence(doc: Document, event: Event, count: Count) -> bool:
+    """In the evidence, or in a sentence that adds figures to the same occurrence."""
+    if event.start <= count.start < event.end:
+        return True
+    for index in event.retold:
+        _, start, end = doc.span(doc.sentences[index].start, doc.sentences[index].end)
+        if start <= count.start < end:
+            return True
+    return False
+
+
 def _after(doc: Document, event: Event, count: Count) -> str:
-    """How many sentences after the evidence the figure stands."""
-    if count.start < event.end:
+    """How many sentences after the evidence the figure stands (0: in the event's own sentences)."""
+    if count.start < event.end or _in_own_sentence(doc, event, count):
         return "0"
     starts = doc.memo("sentence_starts", lambda: [doc.span(s.start, s.start)[1] for s in doc.sentences])
     return str(min(bisect_right(starts, count.start) - 1 - event.sentence, 4))

@@ -106,6 +106,9 @@ class Event:
     time: TimeSpan = field(default_factory=TimeSpan)
     counts: list[Count] = field(default_factory=list)
     confidence: float = 1.0
+    # the other sentences that tell the same occurrence (a fire's damage told after the fire):
+    # read for its counts, which keep their own offsets
+    retold: list[int] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         loc, tm = self.location, self.time

@@ -55,3 +55,11 @@ def test_time_accuracy_compares_the_day_of_each_event_found() -> None:
         pred[doc_id]["events"][0]["time"] = {"start": "2024-05-21" if i < 3 else "2024-05"}
     pred["a0"]["events"][0]["evidence"] = "Một câu khác hẳn."  # not found: not dated either
     assert score(gold, pred).metrics["event_time_accuracy"] == 0.6667
+
+
+def test_an_occurrence_quoted_twice_shows_as_an_extra_event() -> None:
+    gold, _ = sample(2)
+    pred = {d: {**r, "events": list(r["events"])} for d, r in gold.items()}
+    pred["a0"]["events"].append({**pred["a0"]["events"][0], "evidence": "Công nhân vẫn ngừng việc.", "counts": []})
+    pred["a1"]["events"] = []
+    assert score(gold, pred).metrics["event_count"] == {"labelled": 2, "predicted": 2, "extra": 1, "missing": 1}

@@ -531,3 +531,34 @@ def test_a_title_that_restates_the_bodys_statistic_is_no_event_of_its_own() -> N
         "xã hội ra tòa án với tổng số tiền trên 15 tỷ đồng."))
     events = [e for e in rules()(article).events if e.type == "wage_arrears"]
     assert [(e.kind, e.sentence, e.time.start, e.time.end) for e in events] == [("aggregate", 1, "2024-01", "2024-06")]
+
+
+def test_a_fire_and_its_damage_told_after_it_are_one_event_with_both_figures() -> None:
+    article = Article(doc_id="t-fire", published="2020-10-15", text=(
+        "Cháy xưởng gỗ ở Biên Hòa\n"
+        "Khoảng 2h sáng 14/10, một vụ cháy lớn bùng phát tại xưởng gỗ ở xã Tam Phước, TP Biên Hòa, tỉnh Đồng Nai.\n"
+        "Vụ cháy thiêu rụi khoảng 800 m2 nhà xưởng, ước thiệt hại hơn 3 tỷ đồng."))
+    fires = [e for e in rules()(article).events if e.type == "fire_explosion"]
+    assert len(fires) == 1
+    assert {(c.unit, c.value) for c in fires[0].counts} >= {("money_vnd", 3_000_000_000)}
+    assert fires[0].time.start == "2020-10-14"
+    money = next(c for c in fires[0].counts if c.unit == "money_vnd")
+    assert article.text[money.start:money.end] == money.text  # traceable to the sentence that gives it
+
+
+def test_occurrences_on_other_days_in_other_communes_are_events_of_their_own() -> None:
+    article = Article(doc_id="t-series", published="2024-05-22", text=(
+        "Liên tiếp xảy ra trộm cắp tại huyện Yên Phong\n"
+        "Đêm 10/5, kẻ gian đột nhập nhà dân ở xã Đông Phong (huyện Yên Phong, Bắc Ninh) trộm cắp 20 triệu đồng.\n"
+        "Đêm 15/5, một vụ trộm cắp khác xảy ra tại xã Yên Trung, kẻ gian lấy đi 2 xe máy."))
+    thefts = [e for e in rules()(article).events if e.type == "theft"]
+    assert [e.time.start for e in thefts] == ["2024-05-10", "2024-05-15"]
+
+
+def test_the_day_a_report_was_given_does_not_split_the_occurrence_it_reports() -> None:
+    article = Article(doc_id="t-report", published="2024-06-04", text=(
+        "Bắt hai đối tượng trộm cắp\n"
+        "Ngày 3/6, Công an huyện Yên Phong (Bắc Ninh) cho biết vừa bắt giữ hai đối tượng trộm cắp tài sản.\n"
+        "Trước đó, đêm 1/6, hai đối tượng đột nhập nhà dân ở xã Đông Phong trộm cắp 20 triệu đồng."))
+    thefts = [e for e in rules()(article).events if e.type == "theft"]
+    assert len(thefts) == 1

@@ -44,23 +44,29 @@ class EventCounts:
 
     def __call__(self, doc: Document) -> Document:
         seen: dict[tuple[str, str], set[tuple[str, float]]] = {}  # a figure counts once per type and kind
-        stating = {e.sentence for e in doc.events}
+        stating = {i for e in doc.events for i in (e.sentence, *e.retold)}
+        told_by: dict[int, set[str]] = {}  # sentence -> the types of the events it tells
+        for e in doc.events:
+            for i in (e.sentence, *e.retold):
+                told_by.setdefault(i, set()).add(e.type)
         for event in doc.events:
             seen_here = seen.setdefault((event.type, event.kind), set())
-            others = {e.type for e in doc.events if e.sentence == event.sentence} - {event.type}
             for sentence in self.telling(doc, event, stating):
-                self.add_counts(doc, event, sentence, seen_here, others if sentence.index == event.sentence else set())
+                self.add_counts(doc, event, sentence, seen_here, told_by.get(sentence.index, set()) - {event.type})
         return doc
 
     def telling(self, doc: Document, event: Event, stating: set[int]) -> list[Sentence]:
-        """The event's sentence, and for an incident the next ones that go on telling it."""
-        told = [doc.sentences[event.sentence]]
+        """The event's sentences, and for an incident the next ones after each that go on
+        telling it."""
+        told: dict[int, Sentence] = {}
         follow = self.follow if event.kind == "incident" else 0
-        for sentence in doc.sentences[event.sentence + 1:event.sentence + 1 + follow]:
-            if sentence.index in stating or any(v >= 1.0 for v in sentence.labels.values()):
-                break
-            told.append(sentence)
-        return told
+        for own in sorted({event.sentence, *event.retold}):
+            told[own] = doc.sentences[own]
+            for sentence in doc.sentences[own + 1:own + 1 + follow]:
+                if sentence.index in stating or any(v >= 1.0 for v in sentence.labels.values()):
+                    break
+                told.setdefault(sentence.index, sentence)
+        return [told[i] for i in sorted(told, key=lambda i: (i != event.sentence, i))]
 
     def add_counts(self, doc: Document, event: Event, sentence: Sentence, seen_here: set[tuple[str, float]],
                    others: set[str]) -> None:

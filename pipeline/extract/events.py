@@ -1,14 +1,15 @@
-"""From typed sentences to events: one per event type and kind, quoted from its best sentence.
+"""From typed sentences to events: one per occurrence told, quoted from its best sentence.
 
-Most articles tell one occurrence of a type, retold across sentences; a statistic over a
-period of the same type is a separate (aggregate) event. So sentences are grouped by
-(type, kind), and each group's evidence is the body sentence that names the day and tells
-the event itself rather than its report (a reward, a trial).
+Sentences are grouped by (type, kind): a statistic over a period is a separate (aggregate)
+event. Within a group, a sentence that names another day, district or commune than the story
+so far tells another occurrence (a series of thefts); any other sentence goes on telling the
+same one, and its figures count it (spec/RECORDS.md: the same strike told twice is one event).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache
 
 from pipeline.document import Document, Event, Sentence
@@ -24,6 +25,25 @@ from pipeline.resources import alternation, read_tsv
 def report_frames(path: str) -> re.Pattern[str]:
     phrases = alternation(normalise_str(r["phrase"]).lower() for r in read_tsv(path))
     return re.compile(rf"(?<!\w)(?:{phrases})(?!\w)")
+
+
+@dataclass(slots=True)
+class Particulars:
+    """What tells one occurrence from another: its days and its districts and communes."""
+
+    days: set[str] = field(default_factory=set)
+    districts: set[str] = field(default_factory=set)
+    communes: set[str] = field(default_factory=set)
+
+    def fits(self, other: Particulars) -> bool:
+        """No particular of the other contradicts these (an unknown one contradicts nothing)."""
+        return all(not mine or not theirs or bool(mine & theirs) for mine, theirs in
+                   ((self.days, other.days), (self.districts, other.districts), (self.communes, other.communes)))
+
+    def update(self, other: Particulars) -> None:
+        self.days |= other.days
+        self.districts |= other.districts
+        self.communes |= other.communes
 
 
 @component("events")
@@ -58,10 +78,11 @@ class EventBuilder:
                 continue
             if label in told and all(s.index == 0 for s in sentences):
                 continue  # a title restates the story the body tells (as a statistic, say)
-            for sentence in self.distinct(doc, sentences, label):
+            for sentence, retold in self.distinct(doc, sentences, label):
                 text, start, end = doc.span(sentence.start, sentence.end)
                 doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
-                                        sentence=sentence.index, confidence=min(1.0, sentence.labels[label])))
+                                        sentence=sentence.index, confidence=min(1.0, sentence.labels[label]),
+                                        retold=retold))
         doc.events.sort(key=lambda e: (e.start, e.type))
         return doc
 
@@ -113,33 +134,53 @@ class EventBuilder:
             return labels
         return [label for label in labels if label in activity_labels() or label not in contexts["topic"]]
 
-    def distinct(self, doc: Document, sentences: list[Sentence], label: str) -> list[Sentence]:
-        """The group's evidence sentence, and any other that tells something of its own: new
-        figures, another day, another district or commune. A retelling adds none of these."""
-        chosen = [self.evidence(doc, sentences, label)]
-        known = self.particulars(doc, chosen[0])
-        for sentence in sentences:
-            if sentence.index == 0 or sentence is chosen[0]:
-                continue
-            new = self.particulars(doc, sentence) - known
-            if new:
-                chosen.append(sentence)
-                known |= new
-        return chosen
+    def distinct(self, doc: Document, sentences: list[Sentence], label: str) -> list[tuple[Sentence, list[int]]]:
+        """The group's occurrences, read in text order: a sentence that names a day, district or
+        commune other than the story's so far starts another one (or goes back to an earlier one it
+        fits); any other goes on telling the latest. Each occurrence is quoted by its best sentence,
+        and its other sentences are kept for the figures they add (the damage of the same fire)."""
+        body = [s for s in sentences if s.index > 0] or sentences
+        episodes: list[tuple[list[Sentence], Particulars]] = []
+        for sentence in sorted(body, key=lambda s: s.index):
+            mine = self.particulars(doc, sentence)
+            home = next((e for e in reversed(episodes) if e[1].fits(mine)), None)
+            if home is None:
+                episodes.append(([sentence], mine))
+            else:
+                home[0].append(sentence)
+                home[1].update(mine)
+        out = []
+        for members, _ in episodes:
+            best = self.evidence(doc, members, label)
+            out.append((best, [s.index for s in members if s is not best]))
+        return out
 
-    @staticmethod
-    def particulars(doc: Document, sentence: Sentence) -> set[tuple[str, object]]:
-        found: set[tuple[str, object]] = {(c.unit, c.value) for c in mentions.counts(doc, sentence) if not c.per_unit}
-        found |= {("day", t.start_date) for t in mentions.times(doc, sentence) if t.start_date and not t.is_period
-                  and len(t.start_date) == 10}
-        found |= {("place", p.commune or p.district) for p in mentions.places(doc, sentence)
-                  if p.level in ("district", "commune") and not p.foreign}
+    def particulars(self, doc: Document, sentence: Sentence) -> Particulars:
+        """The day and places a sentence gives its story; the day of a report ("Ngày 3/6, Công an
+        cho biết") is when it was told, not when it happened."""
+        found = Particulars()
+        if not self.report.search(sentence.text.lower()):
+            found.days = {t.start_date for t in mentions.times(doc, sentence)
+                          if t.start_date and not t.is_period and len(t.start_date) == 10}
+        for p in mentions.places(doc, sentence):
+            if p.foreign:
+                continue
+            if p.level == "commune" and p.commune:
+                found.communes.add(p.commune)
+            if p.level in ("district", "commune") and p.district:
+                found.districts.add(p.district)
+        if len(found.districts) > 1:  # a list (where the loot was sold, where each suspect lives)
+            found.districts, found.communes = set(), set()
         return found
 
     def evidence(self, doc: Document, sentences: list[Sentence], label: str) -> Sentence:
-        """The sentence that names the day, tells the event rather than its report (a reward,
-        a trial) and is surest of the type; the title restates the story, so a body sentence
-        is preferred."""
+        """The sentence that tells most of: the event itself rather than its report (a reward, a
+        trial), its figures, its day; then the surest of the type. The title restates the story,
+        so a body sentence is preferred."""
         body = [s for s in sentences if s.index > 0] or sentences
-        return max(body, key=lambda s: (any(not t.is_period for t in mentions.times(doc, s)),
-                                        not self.report.search(s.text.lower()), s.labels[label], -s.index))
+
+        def tells(s: Sentence) -> int:
+            return (int(not self.report.search(s.text.lower()))
+                    + any(not c.per_unit for c in mentions.counts(doc, s))
+                    + any(not t.is_period for t in mentions.times(doc, s)))
+        return max(body, key=lambda s: (tells(s), s.labels[label], -s.index))
