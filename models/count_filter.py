@@ -76,7 +76,7 @@ def told_again(doc: Document, count: Count) -> bool:
 
 
 def _in_own_sentence(doc: Document, event: Event, count: Count) -> bool:
-    """In the evidence, or in a sentence that adds figures to the same occurrence."""
+    """In the evidence, or in another sentence that tells the same occurrence."""
     if event.start <= count.start < event.end:
         return True
     for index in event.retold:

@@ -44,14 +44,13 @@ class EventCounts:
 
     def __call__(self, doc: Document) -> Document:
         seen: dict[tuple[str, str], set[tuple[str, float]]] = {}  # a figure counts once per type and kind
-        stating = {i for e in doc.events for i in (e.sentence, *e.retold)}
         told_by: dict[int, set[str]] = {}  # sentence -> the types of the events it tells
         for e in doc.events:
             for i in (e.sentence, *e.retold):
                 told_by.setdefault(i, set()).add(e.type)
         for event in doc.events:
             seen_here = seen.setdefault((event.type, event.kind), set())
-            for sentence in self.telling(doc, event, stating):
+            for sentence in self.telling(doc, event, set(told_by)):
                 self.add_counts(doc, event, sentence, seen_here, told_by.get(sentence.index, set()) - {event.type})
         return doc
 

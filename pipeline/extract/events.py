@@ -78,7 +78,7 @@ class EventBuilder:
                 continue
             if label in told and all(s.index == 0 for s in sentences):
                 continue  # a title restates the story the body tells (as a statistic, say)
-            for sentence, retold in self.distinct(doc, sentences, label):
+            for sentence, retold in self.occurrences(doc, sentences, label):
                 text, start, end = doc.span(sentence.start, sentence.end)
                 doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
                                         sentence=sentence.index, confidence=min(1.0, sentence.labels[label]),
@@ -134,7 +134,7 @@ class EventBuilder:
             return labels
         return [label for label in labels if label in activity_labels() or label not in contexts["topic"]]
 
-    def distinct(self, doc: Document, sentences: list[Sentence], label: str) -> list[tuple[Sentence, list[int]]]:
+    def occurrences(self, doc: Document, sentences: list[Sentence], label: str) -> list[tuple[Sentence, list[int]]]:
         """The group's occurrences, read in text order: a sentence that names a day, district or
         commune other than the story's so far starts another one (or goes back to an earlier one it
         fits); any other goes on telling the latest. Each occurrence is quoted by its best sentence,

@@ -34,11 +34,14 @@ class EventTime:
         return event.sentence, next((t for t in found if t.is_period == (event.kind == "aggregate")), found[0])
 
     def before(self, doc: Document, event: Event) -> tuple[int, TimeMention] | None:
-        """The nearest time of the event's kind in the sentences before it: a day for an
-        incident, a period for a statistic."""
+        """The nearest time of the event's kind in the sentences before it."""
         for index in range(event.sentence - 1, max(-1, event.sentence - 1 - self.lookback), -1):
-            fitting = [t for t in mentions.times(doc, doc.sentences[index])
-                       if t.start_date and t.spans_a_statistic == (event.kind == "aggregate")]
-            if fitting:
+            if fitting := _fitting(doc, index, event):
                 return index, fitting[-1]
         return None
+
+
+def _fitting(doc: Document, index: int, event: Event) -> list[TimeMention]:
+    """The sentence's dated times of the event's kind: a day for an incident, a period for a statistic."""
+    return [t for t in mentions.times(doc, doc.sentences[index])
+            if t.start_date and t.spans_a_statistic == (event.kind == "aggregate")]
