@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 
 import pytest
 
+from pipeline.document import Article
+from pipeline.extract import mentions
 from pipeline.extract.dates import TimeMention, article_year, find_times
+from pipeline.extractor import Extractor
+from pipeline.resources import data_path
 
 REF = date(2024, 5, 20)
 
@@ -149,6 +154,23 @@ def test_same_day_refers_to_the_anchor() -> None:
     m = _one("Khoảng 14 giờ cùng ngày, xe bốc cháy.", reference=REF, anchor=date(2024, 5, 18))
     assert (m.text, m.start_date, m.anaphoric) == ("Khoảng 14 giờ cùng ngày", "2024-05-18", True)
     assert _one("Khoảng 14 giờ cùng ngày, xe bốc cháy.", reference=REF).start_date is None
+
+
+def test_in_the_year_is_the_year_last_written_else_the_year_of_writing() -> None:
+    january = date(2024, 1, 10)  # a review of 2023 written in January 2024
+    assert _one("Trong năm, xảy ra 6 vụ ngừng việc.", reference=january, anchor_year=2023).start_date == "2023"
+    assert _one("Trong năm, xảy ra 6 vụ ngừng việc.", reference=january).start_date == "2024"
+    assert _one("Điều chỉnh lương trong năm tới.", reference=january).start_date == "2025"
+
+
+def test_an_article_read_in_order_dates_in_the_year_by_the_year_it_named() -> None:
+    with data_path("config", "pipeline.toml").open("rb") as fh:
+        extractor = Extractor.from_config(tomllib.load(fh))
+    doc = extractor.document(Article(doc_id="y", published="2024-01-10", text=(
+        "Tổng kết năm 2023\nNăm 2023, các KCN có 8 vụ ngừng việc tập thể.\n"
+        "Cũng trong năm, công ty nợ lương 300 công nhân.")))
+    last = mentions.times(doc, doc.sentences[-1])
+    assert [(t.text, t.start_date) for t in last] == [("trong năm", "2023")]
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "partrel": re.compile(rf"(?<!\w)(?P<part>{part})\s+(?P<suf>{suf})(?!\w)(?!\s*\(?\s*\d)", flags),
         "dayrel": re.compile(rf"(?<!\w)(?P<w>{lx.alt('day')})(?!\w)", flags),
         "anaphoric": re.compile(rf"(?<!\w)(?P<w>{lx.alt('anaphoric')})(?!\w)(?!\s+\d)", flags),
+        "anaphoric_year": re.compile(rf"(?<!\w)(?P<w>{lx.alt('anaphoric_year')})(?!\w)(?!\s*\d)", flags),
         # periods
         "month": re.compile(
             rf"(?<!\w)(?:(?:{pos})\s+)?tháng\s+(?P<m>\d{{1,2}})"
@@ -202,7 +203,7 @@ def _relative(word: str, kind: str, ref: date | None) -> tuple[_Point | None, _P
     return _Point(ref.year + off), _Point(ref.year + off)
 
 
-def _atoms(text: str, ref: date | None, anchor: date | None) -> list[_Atom]:
+def _atoms(text: str, ref: date | None, anchor: date | None, anchor_year: int | None = None) -> list[_Atom]:
     """Every candidate expression, possibly overlapping."""
     p, lx = _patterns(), _lexicon()
     out: list[_Atom] = []
@@ -229,6 +230,9 @@ def _atoms(text: str, ref: date | None, anchor: date | None) -> list[_Atom]:
     for m in p["anaphoric"].finditer(text):
         pt = _Point(anchor.year, anchor.month, anchor.day) if anchor else None
         add(m, "day", pt, relative=True, anaphoric=True)
+    for m in p["anaphoric_year"].finditer(text):
+        year = anchor_year if anchor_year is not None else (ref.year if ref else None)
+        add(m, "period", _Point(year) if year else None, relative=True, anaphoric=True)
     for m in p["month"].finditer(text):
         month = int(m.group("m"))
         if 1 <= month <= 12:
@@ -403,10 +407,11 @@ def _infer_year(pt: _Point | None, ref: date | None, default_year: YearHint) -> 
 
 
 def find_times(text: str, reference: date | None = None, *, default_year: YearHint = None,
-               anchor: date | None = None) -> list[TimeMention]:
+               anchor: date | None = None, anchor_year: int | None = None) -> list[TimeMention]:
     """Time expressions of a normalised sentence. `reference` is the publication date;
-    `anchor` the date an earlier sentence told, which "cùng ngày" refers back to."""
-    atoms = [_extend_day(text, a) for a in _atoms(text, reference, anchor)]
+    `anchor` the date an earlier sentence told, which "cùng ngày" refers back to, and
+    `anchor_year` the year it last named, which "trong năm" does."""
+    atoms = [_extend_day(text, a) for a in _atoms(text, reference, anchor, anchor_year)]
     mentions = []
     for a in _combine(text, _select(atoms)):
         lo, hi = a.lo, a.hi

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -9,6 +10,8 @@ from pipeline.document import Document, Sentence
 from pipeline.extract.dates import TimeMention, article_year, find_times
 from pipeline.extract.numbers import CountMention, find_counts
 from pipeline.places import Gazetteer, PlaceMention
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def reference_date(doc: Document) -> date | None:
@@ -39,14 +42,20 @@ def times(doc: Document, sentence: Sentence) -> list[TimeMention]:
 
 
 def _all_times(doc: Document) -> list[list[TimeMention]]:
-    """Every sentence's times, read in order so that "cùng ngày" is the last day told before."""
+    """Every sentence's times, read in order so that "cùng ngày" is the last day told before
+    and "trong năm" the last year written."""
     out: list[list[TimeMention]] = []
     anchor: date | None = None
+    anchor_year: int | None = None
     for sentence in doc.sentences:
-        found = find_times(sentence.text, reference_date(doc), default_year=lambda: default_year(doc), anchor=anchor)
+        found = find_times(sentence.text, reference_date(doc), default_year=lambda: default_year(doc),
+                           anchor=anchor, anchor_year=anchor_year)
         days = [t.start_date for t in found if not t.is_period and t.start_date and len(t.start_date) == 10]
         if days:
             anchor = date.fromisoformat(days[-1])
+        years = [int(y.group()) for t in found if not t.relative for y in [_YEAR.search(t.text)] if y]
+        if years:
+            anchor_year = years[-1]
         out.append(found)
     return out
 
