@@ -3,7 +3,7 @@
 import tomllib
 
 from models.count_filter import matched
-from pipeline.document import Article
+from pipeline.document import Article, Event
 from pipeline.extract.cues import typed_labels
 from pipeline.extractor import Extractor
 from pipeline.resources import data_path
@@ -504,41 +504,49 @@ def test_a_past_conviction_a_risk_or_a_denial_is_no_event() -> None:
     assert rules()(listed).event_types == []  # the risk runs down the list
 
 
+def told(label: str, published: str, *lines: str) -> tuple[Article, list[Event]]:
+    """An article of these lines (the first is its title), and the events of one type the rules give it."""
+    article = Article(doc_id="t-" + label, published=published, text="\n".join(lines))
+    return article, [e for e in rules()(article).events if e.type == label]
+
+
 def test_an_event_without_a_time_of_its_own_takes_the_day_the_story_set_before() -> None:
-    article = Article(doc_id="t-time", published="2024-05-22", text=(
-        "Sập giàn giáo tại công trình\n"
-        "Khoảng 9h ngày 21/5, tại công trình nhà xưởng ở KCN Hiệp Phước, huyện Nhà Bè, TP.HCM, giàn giáo "
-        "bất ngờ đổ sập khiến 4 công nhân rơi xuống đất.\n"
-        "Vụ tai nạn lao động làm 2 người tử vong tại chỗ."))
-    event = next(e for e in rules()(article).events if e.type == "workplace_accident")
+    article, found = told("workplace_accident", "2024-05-22",
+        "Sập giàn giáo tại công trình",
+        "Khoảng 9h ngày 21/5, tại công trình nhà xưởng ở KCN Hiệp Phước, huyện Nhà Bè, TP.HCM, giàn giáo bất ngờ đổ "
+        "sập khiến 4 công nhân rơi xuống đất.",
+        "Vụ tai nạn lao động làm 2 người tử vong tại chỗ.",
+    )
+    event = found[0]
     assert (event.time.text, event.time.start) == ("Khoảng 9h ngày 21/5", "2024-05-21")
     assert article.text[event.time.begin:event.time.stop] == "Khoảng 9h ngày 21/5"
 
 
 def test_the_same_day_is_the_day_told_before() -> None:
-    article = Article(doc_id="t-same", published="2024-05-22", text=(
-        "Cháy xưởng gỗ\n"
-        "Sáng 20/5, Công an huyện Nhà Bè (TP.HCM) nhận tin báo.\n"
-        "Khoảng 14 giờ cùng ngày, một vụ cháy lớn xảy ra tại xưởng gỗ ở xã Hiệp Phước."))
-    fire = next(e for e in rules()(article).events if e.type == "fire_explosion")
+    _, found = told("fire_explosion", "2024-05-22",
+        "Cháy xưởng gỗ",
+        "Sáng 20/5, Công an huyện Nhà Bè (TP.HCM) nhận tin báo.",
+        "Khoảng 14 giờ cùng ngày, một vụ cháy lớn xảy ra tại xưởng gỗ ở xã Hiệp Phước.",
+    )
+    fire = found[0]
     assert (fire.time.text, fire.time.start) == ("Khoảng 14 giờ cùng ngày", "2024-05-20")
 
 
 def test_a_title_that_restates_the_bodys_statistic_is_no_event_of_its_own() -> None:
-    article = Article(doc_id="t-title", published="2024-07-05", text=(
-        "Khởi kiện 12 doanh nghiệp nợ bảo hiểm xã hội\n"
-        "Sáu tháng đầu năm 2024, Liên đoàn Lao động tỉnh Hưng Yên đã khởi kiện 12 doanh nghiệp nợ đóng bảo hiểm "
-        "xã hội ra tòa án với tổng số tiền trên 15 tỷ đồng."))
-    events = [e for e in rules()(article).events if e.type == "wage_arrears"]
+    _, events = told("wage_arrears", "2024-07-05",
+        "Khởi kiện 12 doanh nghiệp nợ bảo hiểm xã hội",
+        "Sáu tháng đầu năm 2024, Liên đoàn Lao động tỉnh Hưng Yên đã khởi kiện 12 doanh nghiệp nợ đóng bảo hiểm xã "
+        "hội ra tòa án với tổng số tiền trên 15 tỷ đồng.",
+    )
     assert [(e.kind, e.sentence, e.time.start, e.time.end) for e in events] == [("aggregate", 1, "2024-01", "2024-06")]
 
 
 def test_a_fire_and_its_damage_told_after_it_are_one_event_with_both_figures() -> None:
-    article = Article(doc_id="t-fire", published="2020-10-15", text=(
-        "Cháy xưởng gỗ ở Biên Hòa\n"
-        "Khoảng 2h sáng 14/10, một vụ cháy lớn bùng phát tại xưởng gỗ ở xã Tam Phước, TP Biên Hòa, tỉnh Đồng Nai.\n"
-        "Vụ cháy thiêu rụi khoảng 800 m2 nhà xưởng, ước thiệt hại hơn 3 tỷ đồng."))
-    fires = [e for e in rules()(article).events if e.type == "fire_explosion"]
+    article, fires = told("fire_explosion", "2020-10-15",
+        "Cháy xưởng gỗ ở Biên Hòa",
+        "Khoảng 2h sáng 14/10, một vụ cháy lớn bùng phát tại xưởng gỗ ở xã Tam Phước, TP Biên Hòa, tỉnh Đồng Nai.",
+        "Vụ cháy thiêu rụi khoảng 800 m2 nhà xưởng, ước thiệt hại hơn 3 tỷ đồng.",
+    )
     assert len(fires) == 1
     assert {(c.unit, c.value) for c in fires[0].counts} >= {("money_vnd", 3_000_000_000)}
     assert fires[0].time.start == "2020-10-14"
@@ -547,18 +555,18 @@ def test_a_fire_and_its_damage_told_after_it_are_one_event_with_both_figures() -
 
 
 def test_occurrences_on_other_days_in_other_communes_are_events_of_their_own() -> None:
-    article = Article(doc_id="t-series", published="2024-05-22", text=(
-        "Liên tiếp xảy ra trộm cắp tại huyện Yên Phong\n"
-        "Đêm 10/5, kẻ gian đột nhập nhà dân ở xã Đông Phong (huyện Yên Phong, Bắc Ninh) trộm cắp 20 triệu đồng.\n"
-        "Đêm 15/5, một vụ trộm cắp khác xảy ra tại xã Yên Trung, kẻ gian lấy đi 2 xe máy."))
-    thefts = [e for e in rules()(article).events if e.type == "theft"]
+    _, thefts = told("theft", "2024-05-22",
+        "Liên tiếp xảy ra trộm cắp tại huyện Yên Phong",
+        "Đêm 10/5, kẻ gian đột nhập nhà dân ở xã Đông Phong (huyện Yên Phong, Bắc Ninh) trộm cắp 20 triệu đồng.",
+        "Đêm 15/5, một vụ trộm cắp khác xảy ra tại xã Yên Trung, kẻ gian lấy đi 2 xe máy.",
+    )
     assert [e.time.start for e in thefts] == ["2024-05-10", "2024-05-15"]
 
 
 def test_the_day_a_report_was_given_does_not_split_the_occurrence_it_reports() -> None:
-    article = Article(doc_id="t-report", published="2024-06-04", text=(
-        "Bắt hai đối tượng trộm cắp\n"
-        "Ngày 3/6, Công an huyện Yên Phong (Bắc Ninh) cho biết vừa bắt giữ hai đối tượng trộm cắp tài sản.\n"
-        "Trước đó, đêm 1/6, hai đối tượng đột nhập nhà dân ở xã Đông Phong trộm cắp 20 triệu đồng."))
-    thefts = [e for e in rules()(article).events if e.type == "theft"]
+    _, thefts = told("theft", "2024-06-04",
+        "Bắt hai đối tượng trộm cắp",
+        "Ngày 3/6, Công an huyện Yên Phong (Bắc Ninh) cho biết vừa bắt giữ hai đối tượng trộm cắp tài sản.",
+        "Trước đó, đêm 1/6, hai đối tượng đột nhập nhà dân ở xã Đông Phong trộm cắp 20 triệu đồng.",
+    )
     assert len(thefts) == 1
