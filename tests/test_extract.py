@@ -570,3 +570,23 @@ def test_the_day_a_report_was_given_does_not_split_the_occurrence_it_reports() -
         "Trước đó, đêm 1/6, hai đối tượng đột nhập nhà dân ở xã Đông Phong trộm cắp 20 triệu đồng.",
     )
     assert len(thefts) == 1
+
+
+def test_two_sums_owed_by_one_company_are_two_debts() -> None:
+    _, debts = told("wage_arrears", "2023-11-07",
+        "Công ty nợ lương hàng trăm công nhân",
+        "Đến nay, Công ty TNHH May Hưng Phát ở huyện Cẩm Giàng (Hải Dương) đang nợ lương 3 tháng của 627 người lao "
+        "động với tổng số tiền khoảng 5,2 tỷ đồng.",
+        "Không chỉ nợ lương, công ty còn nợ đóng bảo hiểm xã hội từ tháng 9/2022 đến nay với số tiền hơn 2,1 tỷ đồng.",
+    )
+    assert sorted(c.value for e in debts for c in e.counts if c.unit == "money_vnd") == [2_100_000_000, 5_200_000_000]
+    assert len(debts) == 2
+
+
+def test_a_case_the_sentence_calls_another_is_an_event_of_its_own_on_the_same_day() -> None:
+    _, poisonings = told("food_poisoning", "2017-06-04",
+        "Lâm Đồng: 41 du khách nhập viện",
+        "Sáng 3/6, Bệnh viện Đa khoa Lâm Đồng tiếp nhận 28 du khách nhập viện nghi do ngộ độc thực phẩm.",
+        "Cũng trong ngày 3/6, tại Lâm Đồng cũng xảy ra một vụ ngộ độc thực phẩm khác khiến 13 du khách nhập viện.",
+    )
+    assert [[c.value for c in e.counts if c.unit == "people"] for e in poisonings] == [[28], [13]]

@@ -137,6 +137,7 @@ def test_money_is_converted_to_dong(sentence: str, value: float) -> None:
         ("Mức lương 5 triệu đồng/tháng.", True),
         ("Giá đất 4 triệu đồng/m2.", True),
         ("Công ty trả 300.000 đồng mỗi ngày.", True),
+        ("Nhà cái quy ước 1 điểm = 15 nghìn đồng.", True),
         ("Công ty còn nợ 5 triệu đồng tiền lương.", False),
     ],
 )

@@ -1,9 +1,11 @@
 """From typed sentences to events: one per occurrence told, quoted from its best sentence.
 
 Sentences are grouped by (type, kind): a statistic over a period is a separate (aggregate)
-event. Within a group, a sentence that names another day, district or commune than the story
-so far tells another occurrence (a series of thefts); any other sentence goes on telling the
-same one, and its figures count it (spec/RECORDS.md: the same strike told twice is one event).
+event. Within a group, a sentence that names another day, district, commune or sum of money
+than the story so far, or says it tells another case ("một vụ ... khác"), tells another
+occurrence (a series of thefts, a company's wage debt and its insurance debt); any other
+sentence goes on telling the same one, and its figures count it (spec/RECORDS.md: the same
+strike told twice is one event).
 """
 
 from __future__ import annotations
@@ -27,23 +29,34 @@ def report_frames(path: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{phrases})(?!\w)")
 
 
+@cache
+def another_occurrence(path: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{normalise_str(r['pattern']).lower()})" for r in read_tsv(path)))
+
+
 @dataclass(slots=True)
 class Particulars:
-    """What tells one occurrence from another: its days and its districts and communes."""
+    """What tells one occurrence from another: its days, districts, communes and sums of money
+    (two debts, two hauls); and whether the sentence says it tells another case."""
 
     days: set[str] = field(default_factory=set)
     districts: set[str] = field(default_factory=set)
     communes: set[str] = field(default_factory=set)
+    sums: set[float] = field(default_factory=set)
+    another: bool = False
 
     def fits(self, other: Particulars) -> bool:
         """No particular of the other contradicts these (an unknown one contradicts nothing)."""
-        return all(not mine or not theirs or bool(mine & theirs) for mine, theirs in
-                   ((self.days, other.days), (self.districts, other.districts), (self.communes, other.communes)))
+        return not other.another and all(
+            not mine or not theirs or bool(mine & theirs) for mine, theirs in
+            ((self.days, other.days), (self.districts, other.districts), (self.communes, other.communes),
+             (self.sums, other.sums)))
 
     def update(self, other: Particulars) -> None:
         self.days |= other.days
         self.districts |= other.districts
         self.communes |= other.communes
+        self.sums |= other.sums
 
 
 @component("events")
@@ -53,7 +66,8 @@ class EventBuilder:
                  passing_below: float = 0.0, dominant_from: float = float("inf"),
                  join_from: float = float("inf"),
                  unreal_contexts: tuple[str, ...] = ("record", "risk", "negation"),
-                 report_lexicon: str = "lexicons/report_frames.tsv") -> None:
+                 report_lexicon: str = "lexicons/report_frames.tsv",
+                 another_lexicon: str = "lexicons/another_occurrence.tsv") -> None:
         self.threshold = threshold
         self.unreal_contexts = unreal_contexts
         # once the article states a type, a sentence scored `join_from` or more for it goes on
@@ -65,6 +79,7 @@ class EventBuilder:
         self.kind = StatementKind(aggregate_lexicon, occurrence_units)
         self.occurrence_units = frozenset(occurrence_units)
         self.report = report_frames(report_lexicon)
+        self.another = another_occurrence(another_lexicon)
 
     def __call__(self, doc: Document) -> Document:
         groups: dict[tuple[str, str], list[Sentence]] = {}
@@ -156,10 +171,12 @@ class EventBuilder:
         return out
 
     def particulars(self, doc: Document, sentence: Sentence) -> Particulars:
-        """The day and places a sentence gives its story; the day of a report ("Ngày 3/6, Công an
-        cho biết") is when it was told, not when it happened."""
-        found = Particulars()
-        if not self.report.search(sentence.text.lower()):
+        """The day, places and sums a sentence gives its story; the day of a report ("Ngày 3/6,
+        Công an cho biết") is when it was told, not when it happened."""
+        lowered = sentence.text.lower()
+        found = Particulars(another=bool(self.another.search(lowered)))
+        found.sums = {c.value for c in mentions.counts(doc, sentence) if c.unit == "money_vnd" and not c.per_unit}
+        if not self.report.search(lowered):
             found.days = {t.start_date for t in mentions.times(doc, sentence)
                           if t.start_date and not t.is_period and len(t.start_date) == 10}
         for p in mentions.places(doc, sentence):

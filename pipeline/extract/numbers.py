@@ -289,6 +289,7 @@ def find_counts(text: str) -> list[CountMention]:
         qual_m = p["qualifier"].search(text, max(0, num_start - 30), num_start)
         start = qual_m.start() if qual_m else num_start
         block = p["before"].search(text, max(0, start - 30), start)
+        rate = bool(block) and lx.context[(_key(block.group()), "before")] == "per_unit"
         if block and lx.context[(_key(block.group()), "before")] == "block":
             continue
         qualifier = vague or "exact"
@@ -315,6 +316,6 @@ def find_counts(text: str) -> list[CountMention]:
             start=start, end=end, text=text[start:end], value=_as_number(value), unit=unit,
             qualifier=qualifier, noun=text[unit_m.start("prefix") if unit_m.group("prefix") else
                                            unit_m.start("noun"):unit_m.end()],  # type: ignore[arg-type]
-            per_unit=bool(follow and lx.context.get((_key(follow.group()), "follow")) == "per_unit"),
+            per_unit=rate or bool(follow and lx.context.get((_key(follow.group()), "follow")) == "per_unit"),
         ))
     return out
