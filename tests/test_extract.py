@@ -590,3 +590,17 @@ def test_a_case_the_sentence_calls_another_is_an_event_of_its_own_on_the_same_da
         "Cũng trong ngày 3/6, tại Lâm Đồng cũng xảy ra một vụ ngộ độc thực phẩm khác khiến 13 du khách nhập viện.",
     )
     assert [[c.value for c in e.counts if c.unit == "people"] for e in poisonings] == [[28], [13]]
+
+
+def test_a_mass_termination_of_contracts_is_a_layoff_and_a_debt_of_insurance_money_is_arrears() -> None:
+    _, layoffs = told("layoff_closure", "2023-02-20",
+        "Công ty thông báo cho công nhân nghỉ",
+        "Công ty TNHH Túi xách Simone (huyện Trảng Bom, Đồng Nai) vừa thông báo chấm dứt hợp đồng lao động với "
+        "1.200 công nhân từ ngày 1/3 do thiếu đơn hàng.",
+    )
+    assert [[(c.unit, c.value) for c in e.counts] for e in layoffs] == [[("people", 1200)]]
+    _, debts = told("wage_arrears", "2024-08-14",
+        "Doanh nghiệp chây ì",
+        "Ngoài ra, công ty còn nợ tiền bảo hiểm xã hội hơn 1,6 tỷ đồng.",
+    )
+    assert [[c.value for c in e.counts] for e in debts] == [[1_600_000_000]]
