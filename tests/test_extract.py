@@ -604,3 +604,12 @@ def test_a_mass_termination_of_contracts_is_a_layoff_and_a_debt_of_insurance_mon
         "Ngoài ra, công ty còn nợ tiền bảo hiểm xã hội hơn 1,6 tỷ đồng.",
     )
     assert [[c.value for c in e.counts] for e in debts] == [[1_600_000_000]]
+
+
+def test_a_phone_snatched_from_a_passer_by_is_a_robbery() -> None:
+    _, robberies = told("robbery", "2024-12-04",
+        "Du khách bị mất điện thoại",
+        "Khoảng 22h ngày 3/12, chị Anna (quốc tịch Nga) đang đi bộ trên đường Trần Phú, TP Nha Trang (Khánh Hòa) thì "
+        "bị hai thanh niên đi xe máy áp sát giật chiếc điện thoại trị giá khoảng 25 triệu đồng rồi tẩu thoát.",
+    )
+    assert [(e.location.province, e.time.start) for e in robberies] == [("Khánh Hòa", "2024-12-03")]

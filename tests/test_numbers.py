@@ -67,6 +67,8 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
         ("Tai nạn làm chết 5 người tại chỗ.", [("5 người", 5, "deaths", "exact")]),
         ("Vụ nổ khiến 7 người đang làm việc trong xưởng thiệt mạng.", [("7 người", 7, "deaths", "exact")]),
         ("Lực lượng chức năng bắt được ba thanh niên.", [("ba thanh niên", 3, "suspects", "exact")]),
+        ("Cú va chạm khiến hai vợ chồng anh Tâm tử vong tại chỗ.",
+         [("hai vợ chồng anh Tâm tử vong", 2, "deaths", "exact")]),
         ("Có 12 doanh nghiệp và 3 cơ sở bị kiểm tra.",
          [("12 doanh nghiệp", 12, "companies", "exact"), ("3 cơ sở", 3, "companies", "exact")]),
         ("Đã tổ chức 41 buổi tuyên truyền và 2 hội nghị.",
