@@ -613,3 +613,12 @@ def test_a_phone_snatched_from_a_passer_by_is_a_robbery() -> None:
         "bị hai thanh niên đi xe máy áp sát giật chiếc điện thoại trị giá khoảng 25 triệu đồng rồi tẩu thoát.",
     )
     assert [(e.location.province, e.time.start) for e in robberies] == [("Khánh Hòa", "2024-12-03")]
+
+
+def test_a_statistic_of_the_whole_country_belongs_to_no_province_it_lists() -> None:
+    _, strikes = told("strike", "2025-03-05",
+        "Năm 2024, cả nước có 95 cuộc ngừng việc tập thể",
+        "Theo Tổng Liên đoàn Lao động Việt Nam, năm 2024 cả nước xảy ra 95 cuộc ngừng việc tập thể.",
+        "Phần lớn các cuộc ngừng việc diễn ra tại các tỉnh phía Nam như Bình Dương, Đồng Nai.",
+    )
+    assert [(e.kind, e.location.province) for e in strikes] == [("aggregate", None)]

@@ -1,22 +1,34 @@
 """Where each event happened: the place named in its sentence, else the nearest one before it,
-else the article's main province; and whether that place is abroad."""
+else the article's main province (a statistic of the whole country has none); and whether that
+place is abroad."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from functools import cache
 from itertools import pairwise
 
 from pipeline.document import Document, Event, Location
 from pipeline.extract import mentions
 from pipeline.extractor import component
+from pipeline.normalise import normalise_str
 from pipeline.places import MERGER_DATE, Gazetteer, PlaceMention
+from pipeline.resources import alternation, read_tsv
+
+
+@cache
+def national_scope(path: str) -> re.Pattern[str]:
+    phrases = alternation(normalise_str(r["phrase"]).lower() for r in read_tsv(path))
+    return re.compile(rf"(?<!\w)(?:{phrases})(?!\w)")
 
 
 @component("location")
 class EventLocation:
-    def __init__(self, lookback: int = 6) -> None:
+    def __init__(self, lookback: int = 6, national_lexicon: str = "lexicons/national_scope.tsv") -> None:
         self.lookback = lookback
         self.gazetteer = Gazetteer.load()
+        self.national = national_scope(national_lexicon)
 
     def __call__(self, doc: Document) -> Document:
         if not doc.events:
@@ -63,6 +75,10 @@ class EventLocation:
         """The nearest place named at or before the event's sentence; a place abroad counts
         there only in the event's own sentence, or in an article mostly about abroad. Where
         a person lives tells where the event happened only when nothing else does."""
+        own = doc.sentences[event.sentence]
+        if event.kind == "aggregate" and self.national.search(own.text.lower()) \
+                and not any(p.province and not p.foreign for p in mentions.places(doc, own)):
+            return Location()
         first = max(0, event.sentence - self.lookback)
         home: Location | None = None
         for sentence in reversed(doc.sentences[first:event.sentence + 1]):
