@@ -622,3 +622,12 @@ def test_a_statistic_of_the_whole_country_belongs_to_no_province_it_lists() -> N
         "Phần lớn các cuộc ngừng việc diễn ra tại các tỉnh phía Nam như Bình Dương, Đồng Nai.",
     )
     assert [(e.kind, e.location.province) for e in strikes] == [("aggregate", None)]
+
+
+def test_a_killing_charged_beside_a_robbery_is_an_event_of_its_own() -> None:
+    article = Article(doc_id="t-charges", published="2023-08-26", text="\n".join([
+        "Tuyên án kẻ cướp taxi",
+        "Ngày 25/8, TAND tỉnh Bắc Giang tuyên phạt Nguyễn Văn Thắng mức án tù chung thân về các tội Giết người và "
+        "Cướp tài sản.",
+    ]))
+    assert {e.type for e in rules()(article).events} >= {"violent_crime", "robbery"}

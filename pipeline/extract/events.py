@@ -80,6 +80,7 @@ class EventBuilder:
         self.occurrence_units = frozenset(occurrence_units)
         self.report = report_frames(report_lexicon)
         self.another = another_occurrence(another_lexicon)
+        self.charge = re.compile(r"(?<!\w)(?:các )?tội(?!\w)")
 
     def __call__(self, doc: Document) -> Document:
         groups: dict[tuple[str, str], list[Sentence]] = {}
@@ -123,12 +124,16 @@ class EventBuilder:
                 for sentence, labels in zip(doc.sentences, typed, strict=True)]
 
     def counted(self, doc: Document, sentence: Sentence) -> frozenset[str]:
-        """Types the sentence counts each on its own ("2 vụ trộm cắp và 1 vụ cướp giật"): offences
-        told side by side, that no ranking of one over the other merges."""
+        """Types the sentence counts or charges each on its own ("2 vụ trộm cắp và 1 vụ cướp giật",
+        "các tội Giết người và Cướp tài sản"): offences told side by side, that no ranking of one
+        over the other merges."""
         if sum(score >= self.threshold for score in sentence.labels.values()) < 2:
             return frozenset()  # one type or none: nothing to tell apart (and no figures to read)
         ends = [c.end for c in mentions.counts(doc, sentence) if c.unit in self.occurrence_units]
-        return frozenset(c.label for c in whole_word_cues(sentence) if any(0 <= c.start - e <= 2 for e in ends))
+        lowered = sentence.text.lower()
+        charges = [m.end() for m in self.charge.finditer(lowered)]
+        return frozenset(c.label for c in whole_word_cues(sentence)
+                         if any(0 <= c.start - e <= 2 for e in ends) or any(0 <= c.start - e <= 40 for e in charges))
 
     def labels(self, sentence: Sentence, threshold: float | None = None,
                counted: frozenset[str] = frozenset()) -> list[str]:
