@@ -138,6 +138,10 @@ def check_curated() -> list[str]:
         check("aliases.tsv", row["alias"], row["province"], row["district"])
     for row in read_tsv("gazetteer", "foreign.tsv"):
         check("foreign.tsv", row["name"], None, None)
+    for row in read_tsv("gazetteer", "former_districts.tsv"):
+        if (code_of.get(row["province"]), row["district"]) in districts:
+            problems.append(f"former_districts.tsv: {row['district']!r} is still a district of {row['province']}")
+        check("former_districts.tsv", row["district"], row["province"], row["became"] or None)
     seen.clear()  # zone names live in their own namespace, after a zone word
     for row in read_tsv("gazetteer", "industrial_zones.tsv"):
         check("industrial_zones.tsv", row["zone"], row["province"], row["district"])

@@ -95,6 +95,7 @@ class _Cand:
     commune: str | None = None
     unit: str = ""
     ward_2025: bool = False  # a ward of the post-merger map, not an old commune
+    former: bool = False  # a district renamed or merged away before 2025
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,10 @@ class Gazetteer:
         for r in read_tsv("gazetteer", "districts.tsv"):
             name = normalise_str(r["district"])
             districts[_canon(name).casefold()].add(_Cand(r["province_code"], name, None, r["unit"]))
+        for r in read_tsv("gazetteer", "former_districts.tsv"):  # archives name them still
+            name = normalise_str(r["district"])
+            districts[_canon(name).casefold()].add(_Cand(self._pre_code(r["province"]), name, None, r["unit"],
+                                                         former=True))
         communes: defaultdict[str, set[_Cand]] = defaultdict(set)
         for r in read_tsv("gazetteer", "communes.tsv"):
             name, district = normalise_str(r["commune"]), normalise_str(r["district"])
@@ -446,10 +451,12 @@ class Gazetteer:
     def _choose(self, r: _Raw, anchors: set[str], districts: set[tuple[str | None, str]]) -> _Cand | None:
         anchors_2025 = {self._pre[a].code_2025 for a in anchors}
 
-        def score(c: _Cand) -> tuple[bool, bool, bool, bool]:
+        def score(c: _Cand) -> tuple[bool, bool, bool, bool, bool]:
+            """Named with its province, its province named, its 2025 province named, its unit
+            word; a district of today before a former one of the same name."""
             d = (c.district or "").casefold()
             return ((c.province, d) in districts or (None, d) in districts, c.province in anchors,
-                    self._pre[c.province].code_2025 in anchors_2025, c.unit == r.unit)
+                    self._pre[c.province].code_2025 in anchors_2025, c.unit == r.unit, not c.former)
 
         scores = [score(c) for c in r.cands]
         best = max(scores)

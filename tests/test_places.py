@@ -213,3 +213,11 @@ def test_where_a_person_lives_is_marked_as_residence(gaz: Gazetteer) -> None:
     # a sentence's full stop still ends it
     assert [(m.text, m.residence) for m in find(gaz, "A trú tại Hà Nội. Sáng 5/6 tại TP.HCM xảy ra vụ cháy")] == [
         ("Hà Nội", True), ("TP.HCM", False)]
+
+
+def test_districts_merged_away_before_2025_are_read_in_archives_but_yield_to_todays(gaz: Gazetteer) -> None:
+    (district,) = [p for p in gaz.find("Tai nạn tại huyện Tĩnh Gia") if p.level == "district"]
+    assert (district.province, district.district) == ("Thanh Hóa", "Tĩnh Gia")
+    # Hòa Bình's former Kỳ Sơn does not take the Kỳ Sơn of Nghệ An that exists today
+    (district,) = [p for p in gaz.find("Công an huyện Kỳ Sơn bắt giữ hai đối tượng") if p.level == "district"]
+    assert district.province == "Nghệ An"
