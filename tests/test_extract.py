@@ -631,3 +631,12 @@ def test_a_killing_charged_beside_a_robbery_is_an_event_of_its_own() -> None:
         "Cướp tài sản.",
     ]))
     assert {e.type for e in rules()(article).events} >= {"violent_crime", "robbery"}
+
+
+def test_cigarettes_smuggled_in_from_abroad_are_smuggling() -> None:
+    _, found = told("smuggling", "2023-10-15",
+        "Thu giữ thuốc lá",
+        "Ngày 14/10, Công an tỉnh Long An phát hiện xe ô tô do Trần Văn Tùng điều khiển chở 5.000 bao thuốc lá "
+        "ngoại nhập lậu.",
+    )
+    assert [[(c.unit, c.value) for c in e.counts] for e in found] == [[("other", 5000)]]

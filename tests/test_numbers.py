@@ -60,6 +60,8 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
          [("03 đối tượng", 3, "suspects", "exact"), ("12 bị can", 12, "suspects", "exact")]),
         ("Sáu bị cáo hầu tòa.", [("Sáu bị cáo", 6, "suspects", "exact")]),
         ("Nhóm này đã lừa hơn 250 nạn nhân.", [("hơn 250 nạn nhân", 250, "victims", "at_least")]),
+        ("Hoa nhận tiền của 40 người rồi chiếm đoạt.", [("40 người", 40, "victims", "exact")]),
+        ("Ngọn lửa thiêu rụi hơn 100 ki-ốt.", [("hơn 100 ki-ốt", 100, "other", "at_least")]),
         ("Vụ cháy làm 3 người chết và 4 người bị thương nhẹ.",
          [("3 người chết", 3, "deaths", "exact"), ("4 người bị thương", 4, "injuries", "exact")]),
         ("Vụ sập giàn giáo khiến 02 công nhân tử vong tại chỗ.",
