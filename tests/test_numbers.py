@@ -142,12 +142,18 @@ def test_money_is_converted_to_dong(sentence: str, value: float) -> None:
         ("Giá đất 4 triệu đồng/m2.", True),
         ("Công ty trả 300.000 đồng mỗi ngày.", True),
         ("Nhà cái quy ước 1 điểm = 15 nghìn đồng.", True),
+        ("Đối tượng đã lừa 36 người lao động mỗi người một khoản phí.", False),
         ("Công ty còn nợ 5 triệu đồng tiền lương.", False),
     ],
 )
 def test_rates_and_prices_are_flagged(sentence: str, per_unit: bool) -> None:
     (count,) = find_counts(sentence)
     assert count.per_unit is per_unit
+
+
+def test_a_range_is_no_count() -> None:
+    found = find_counts("Nộp tiền từ 500.000 đồng đến 2 triệu đồng, tổng số tiền chiếm đoạt khoảng 400 triệu đồng.")
+    assert [c.value for c in found] == [400_000_000]
 
 
 def test_noun_is_the_counted_noun_as_written() -> None:

@@ -107,11 +107,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "near_money": re.compile(rf"(?<!\w)(?:{_cues('near_before', role=False)})(?!\w)", flags),
         "after": re.compile(rf"(?<!\w)(?:{_cues('after')})(?!\w)", flags),
         "follow": re.compile(rf"\s*(?:{follow})", flags),
-        # never counts: licence plates, phone numbers, ranges ("25 - 30 m2"), percentages
+        # never counts: licence plates, phone numbers, ranges ("25 - 30 m2", "từ 3 đến 5 triệu
+        # đồng"), percentages
         "mask": re.compile(
             r"\b\d{2}[A-Z][A-Z0-9]?\s*-\s*\d{3}\.?\d{2}\b"
             r"|(?<![\d.,])0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}(?![\d.,])"
             rf"|{_DIGITS}\s*[-–]\s*{_DIGITS}"
+            rf"|(?<!\w)từ\s+{_DIGITS}(?:\s+[^\W\d]+){{0,3}}\s+đến\s+{_DIGITS}"
             rf"|{_DIGITS}\s*%"),
     }
 
@@ -316,6 +318,8 @@ def find_counts(text: str) -> list[CountMention]:
             start=start, end=end, text=text[start:end], value=_as_number(value), unit=unit,
             qualifier=qualifier, noun=text[unit_m.start("prefix") if unit_m.group("prefix") else
                                            unit_m.start("noun"):unit_m.end()],  # type: ignore[arg-type]
-            per_unit=rate or bool(follow and lx.context.get((_key(follow.group()), "follow")) == "per_unit"),
+            # "36 người, mỗi người 3 triệu đồng": people are counted, what each gives is the rate
+            per_unit=rate or bool(follow and lx.context.get((_key(follow.group()), "follow")) == "per_unit"
+                                  and not (unit_info.person and follow.group().strip() != "/")),
         ))
     return out
