@@ -640,3 +640,12 @@ def test_cigarettes_smuggled_in_from_abroad_are_smuggling() -> None:
         "ngoại nhập lậu.",
     )
     assert [[(c.unit, c.value) for c in e.counts] for e in found] == [[("other", 5000)]]
+
+
+def test_money_listed_among_the_seized_goods_counts_the_event() -> None:
+    _, found = told("gambling", "2023-05-21",
+        "Triệt phá sới bạc",
+        "Khoảng 15h ngày 20/5, Công an huyện Thạch Thất (Hà Nội) bắt quả tang 12 đối tượng đang đánh bạc, tang "
+        "vật thu giữ gồm hơn 45 triệu đồng và 10 điện thoại di động.",
+    )
+    assert ("money_vnd", 45_000_000) in {(c.unit, c.value) for e in found for c in e.counts}

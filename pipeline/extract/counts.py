@@ -19,23 +19,24 @@ from pipeline.resources import alternation, read_tsv
 
 
 @cache
-def background_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Cues right before a background figure, and cues that make background of every figure
-    after them in the sentence."""
+def background_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    """Cues right before a background figure, cues that make background of every figure after
+    them in the sentence, and the longer phrases that hold a cue but are none ("thu giữ gồm")."""
     rows = list(read_tsv(path))
 
     def cues(*reach: str) -> str:
         return alternation(normalise_str(r["cue"]).lower() for r in rows if r["reach"] in reach)
     # an ellipsis ("Công an quận 4... 29 xe") goes on listing
-    return (re.compile(rf"(?<!\w)(?:{cues('word', 'sentence')})\s*$"),
-            re.compile(rf"(?<!\w)(?:{cues('sentence')})(?!\w)(?:[^.;!?]|\.{{2,}})*$"))
+    return (re.compile(rf"(?<!\w)(?:{cues('word', 'sentence', 'none')})\s*$"),
+            re.compile(rf"(?<!\w)(?:{cues('sentence')})(?!\w)(?:[^.;!?]|\.{{2,}})*$"),
+            frozenset(normalise_str(r["cue"]).lower() for r in rows if r["reach"] == "none"))
 
 
 @component("counts")
 class EventCounts:
     def __init__(self, background_lexicon: str = "lexicons/background_cues.tsv",
                  single_units_skipped: tuple[str, ...] = (), follow: int = 0) -> None:
-        self.background, self.background_after = background_cues(background_lexicon)
+        self.background, self.background_after, self.not_background = background_cues(background_lexicon)
         # a story goes on past its event sentence: figures in the next sentences that state
         # no event of their own ("Trước đó, ... tiếp nhận 28 du khách nhập viện") belong to it
         self.follow = follow
@@ -74,7 +75,9 @@ class EventCounts:
         figures, lowered = mentions.counts(doc, sentence), sentence.text.lower()
         for found in figures:
             before = lowered[max(0, found.start - 30):found.start]
-            if found.per_unit or self.background.search(before) or (found.unit, found.value) in seen_here \
+            cue = self.background.search(before)
+            background = cue is not None and cue.group().strip() not in self.not_background
+            if found.per_unit or background or (found.unit, found.value) in seen_here \
                     or self.background_after.search(lowered, 0, found.start):
                 continue
             if others and nearest_label(sentence, found.start, found.end, others | {event.type}) in others:
