@@ -71,11 +71,15 @@ def count_features(doc: Document, event: Event, count: Count) -> Features:
     return f
 
 
+def sentence_starts(doc: Document) -> list[int]:
+    """Where each sentence starts in the original text, to place a figure in its sentence."""
+    return doc.memo("sentence_starts", lambda: [doc.span(s.start, s.start)[1] for s in doc.sentences])
+
+
 def cue_near(doc: Document, event: Event, count: Count) -> str:
     """How far the figure stands from a cue of its event's type in its sentence, and on which
     side: "trộm 3 nhẫn vàng" counts the loot, "dùng 8 chiếc máy cày" far from "cướp" the means."""
-    starts = doc.memo("sentence_starts", lambda: [doc.span(s.start, s.start)[1] for s in doc.sentences])
-    sentence = doc.sentences[bisect_right(starts, count.start) - 1]
+    sentence = doc.sentences[bisect_right(sentence_starts(doc), count.start) - 1]
     gaps = []
     for cue in sentence.cues:
         if cue.label == event.type:
@@ -109,8 +113,7 @@ def _after(doc: Document, event: Event, count: Count) -> str:
     """How many sentences after the evidence the figure stands (0: in the event's own sentences)."""
     if count.start < event.end or _in_own_sentence(doc, event, count):
         return "0"
-    starts = doc.memo("sentence_starts", lambda: [doc.span(s.start, s.start)[1] for s in doc.sentences])
-    return str(min(bisect_right(starts, count.start) - 1 - event.sentence, 4))
+    return str(min(bisect_right(sentence_starts(doc), count.start) - 1 - event.sentence, 4))
 
 
 def candidates(doc: Document) -> list[tuple[CountRef, Features]]:

@@ -26,6 +26,12 @@ FIGURE = "#"  # in a cue, any figure: "cắt giảm # lao động" holds "cắt 
 
 
 @cache
+def phrases(path: str) -> re.Pattern[str]:
+    """A lexicon of whole-word phrases (column `phrase`), matched on lower-cased normalised text."""
+    return re.compile(rf"(?<!\w)(?:{alternation(normalise_str(r['phrase']).lower() for r in read_tsv(path))})(?!\w)")
+
+
+@cache
 def _cue_labels(path: str) -> dict[str, list[tuple[str, float]]]:
     cues: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for row in read_tsv(path):

@@ -16,17 +16,11 @@ from functools import cache
 
 from pipeline.document import Document, Event, Sentence
 from pipeline.extract import mentions
-from pipeline.extract.cues import activity_labels, labels_in_context, typed_labels, whole_word_cues
+from pipeline.extract.cues import activity_labels, labels_in_context, phrases, typed_labels, whole_word_cues
 from pipeline.extract.kinds import StatementKind
 from pipeline.extractor import component
 from pipeline.normalise import is_question, normalise_str
-from pipeline.resources import alternation, read_tsv
-
-
-@cache
-def report_frames(path: str) -> re.Pattern[str]:
-    phrases = alternation(normalise_str(r["phrase"]).lower() for r in read_tsv(path))
-    return re.compile(rf"(?<!\w)(?:{phrases})(?!\w)")
+from pipeline.resources import read_tsv
 
 
 @cache
@@ -78,7 +72,7 @@ class EventBuilder:
         self.passing_below, self.dominant_from = passing_below, dominant_from
         self.kind = StatementKind(aggregate_lexicon, occurrence_units)
         self.occurrence_units = frozenset(occurrence_units)
-        self.report = report_frames(report_lexicon)
+        self.report = phrases(report_lexicon)
         self.another = another_occurrence(another_lexicon)
         self.charge = re.compile(r"(?<!\w)(?:các )?tội(?!\w)")
 

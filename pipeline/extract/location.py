@@ -4,23 +4,14 @@ place is abroad."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from functools import cache
 from itertools import pairwise
 
 from pipeline.document import Document, Event, Location
 from pipeline.extract import mentions
+from pipeline.extract.cues import phrases
 from pipeline.extractor import component
-from pipeline.normalise import normalise_str
 from pipeline.places import MERGER_DATE, Gazetteer, PlaceMention
-from pipeline.resources import alternation, read_tsv
-
-
-@cache
-def national_scope(path: str) -> re.Pattern[str]:
-    phrases = alternation(normalise_str(r["phrase"]).lower() for r in read_tsv(path))
-    return re.compile(rf"(?<!\w)(?:{phrases})(?!\w)")
 
 
 @component("location")
@@ -28,7 +19,7 @@ class EventLocation:
     def __init__(self, lookback: int = 6, national_lexicon: str = "lexicons/national_scope.tsv") -> None:
         self.lookback = lookback
         self.gazetteer = Gazetteer.load()
-        self.national = national_scope(national_lexicon)
+        self.national = phrases(national_lexicon)
 
     def __call__(self, doc: Document) -> Document:
         if not doc.events:
