@@ -510,6 +510,11 @@ def told(label: str, published: str, *lines: str) -> tuple[Article, list[Event]]
     return article, [e for e in rules()(article).events if e.type == label]
 
 
+def counted(events: list[Event]) -> list[list[tuple[str, float]]]:
+    """Each event's counts as (unit, value), in order."""
+    return [[(c.unit, c.value) for c in e.counts] for e in events]
+
+
 def test_an_event_without_a_time_of_its_own_takes_the_day_the_story_set_before() -> None:
     article, found = told("workplace_accident", "2024-05-22",
         "Sập giàn giáo tại công trình",
@@ -598,7 +603,7 @@ def test_a_mass_termination_of_contracts_is_a_layoff_and_a_debt_of_insurance_mon
         "Công ty TNHH Túi xách Simone (huyện Trảng Bom, Đồng Nai) vừa thông báo chấm dứt hợp đồng lao động với "
         "1.200 công nhân từ ngày 1/3 do thiếu đơn hàng.",
     )
-    assert [[(c.unit, c.value) for c in e.counts] for e in layoffs] == [[("people", 1200)]]
+    assert counted(layoffs) == [[("people", 1200)]]
     _, debts = told("wage_arrears", "2024-08-14",
         "Doanh nghiệp chây ì",
         "Ngoài ra, công ty còn nợ tiền bảo hiểm xã hội hơn 1,6 tỷ đồng.",
@@ -639,7 +644,7 @@ def test_cigarettes_smuggled_in_from_abroad_are_smuggling() -> None:
         "Ngày 14/10, Công an tỉnh Long An phát hiện xe ô tô do Trần Văn Tùng điều khiển chở 5.000 bao thuốc lá "
         "ngoại nhập lậu.",
     )
-    assert [[(c.unit, c.value) for c in e.counts] for e in found] == [[("other", 5000)]]
+    assert counted(found) == [[("other", 5000)]]
 
 
 def test_money_listed_among_the_seized_goods_counts_the_event() -> None:
