@@ -654,3 +654,54 @@ def test_money_listed_among_the_seized_goods_counts_the_event() -> None:
         "vật thu giữ gồm hơn 45 triệu đồng và 10 điện thoại di động.",
     )
     assert ("money_vnd", 45_000_000) in {(c.unit, c.value) for e in found for c in e.counts}
+
+
+def test_the_law_quoted_in_general_terms_states_no_event_and_counts_nothing() -> None:
+    _, found = told("public_disorder", "2017-02-06",
+        "Ẩu đả trong vũ trường",
+        "Sáng 5/2, Công an TP Đà Lạt bắt hai đối tượng gây rối trật tự công cộng tại vũ trường Rain.",
+        "Người nào gây rối trật tự công cộng gây hậu quả nghiêm trọng thì bị phạt tiền từ một triệu đồng đến mười "
+        "triệu đồng hoặc phạt tù từ ba tháng đến hai năm.",
+    )
+    assert [e.evidence[:9] for e in found] == ["Sáng 5/2,"]
+    assert counted(found) == [[("suspects", 2)]]
+
+
+def test_where_a_suspect_or_victim_lives_does_not_split_the_occurrence() -> None:
+    _, accidents = told("traffic_accident", "2017-02-06",
+        "Ô tô mất lái đâm liên tiếp 3 xe máy",
+        "Khoảng 20 giờ ngày 5/2, ông Nguyễn Văn Dũng (ngụ P.An Hải Tây, Q.Sơn Trà) điều khiển ô tô gây tai nạn "
+        "giao thông trên đường Trần Hưng Đạo.",
+        "Đến khu vực phường Nại Hiên Đông (quận Sơn Trà, Đà Nẵng), ô tô mất lái tông vào 3 chiếc xe máy.",
+        "Vụ tai nạn giao thông khiến 4 người bị thương, gồm anh Nguyễn Văn Đường (trú huyện Hòa Vang) và chị "
+        "Dư Thị Thảo.",
+    )
+    assert len(accidents) == 1
+
+
+def test_an_accident_that_just_happened_in_the_district_is_one_incident() -> None:
+    assert kinds("Công an huyện Mường Ảng, tỉnh Điện Biên đang điều tra nguyên nhân vụ tai nạn giao thông vừa xảy ra "
+                 "trên địa bàn khiến một người chết và hai người bị thương.") == {"incident"}
+    assert kinds("Trong tháng 5, trên địa bàn huyện đã xảy ra 12 vụ tai nạn giao thông làm 5 người chết.") == \
+        {"aggregate"}
+
+
+def test_taking_money_by_force_is_robbery_and_taking_a_life_is_a_figure_of_speech() -> None:
+    _, robberies = told("robbery", "2017-06-10",
+        "Dùng dao khống chế nạn nhân",
+        "Chiều 7/6, tại nghĩa trang Bình Hưng Hòa (quận Bình Tân, TP.HCM), Long rút dao khống chế anh Nam rồi cướp "
+        "đi 200 ngàn đồng và chiếc xe máy.",
+    )
+    assert counted(robberies) == [[("money_vnd", 200_000)]]
+    _, none = told("robbery", "2017-06-10", "Tai nạn thảm khốc",
+                   "Vụ tai nạn đã cướp đi sinh mạng của 3 người trong một gia đình.")
+    assert none == []
+
+
+def test_fishermen_setting_out_to_sea_are_no_crackdown() -> None:
+    def cue_labels(sentence: str) -> set[str]:
+        doc = rules().document(Article(doc_id="c", text="Tin địa phương\n" + sentence))
+        return {c.label for s in doc.sentences for c in s.cues}
+    assert "crackdown_campaign" not in cue_labels(
+        "Sáng 6/2, tại cảng cá Tam Giang (Quảng Nam) diễn ra lễ ra quân đánh bắt hải sản của hàng trăm ngư dân.")
+    assert "crackdown_campaign" in cue_labels("Sáng 6/2, Công an tỉnh ra quân trấn áp tội phạm dịp Tết.")

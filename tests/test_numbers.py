@@ -154,6 +154,8 @@ def test_rates_and_prices_are_flagged(sentence: str, per_unit: bool) -> None:
 def test_a_range_is_no_count() -> None:
     found = find_counts("Nộp tiền từ 500.000 đồng đến 2 triệu đồng, tổng số tiền chiếm đoạt khoảng 400 triệu đồng.")
     assert [c.value for c in found] == [400_000_000]
+    spelled = find_counts("thì bị phạt tiền từ một triệu đồng đến mười triệu đồng, bắt giữ 3 đối tượng.")
+    assert [(c.unit, c.value) for c in spelled] == [("suspects", 3)]
 
 
 def test_noun_is_the_counted_noun_as_written() -> None:

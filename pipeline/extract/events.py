@@ -24,7 +24,8 @@ from pipeline.resources import read_tsv
 
 
 @cache
-def another_occurrence(path: str) -> re.Pattern[str]:
+def sentence_patterns(path: str) -> re.Pattern[str]:
+    """A lexicon of regular expressions (column `pattern`) over the lower-cased sentence."""
     return re.compile("|".join(f"(?:{normalise_str(r['pattern']).lower()})" for r in read_tsv(path)))
 
 
@@ -61,7 +62,8 @@ class EventBuilder:
                  join_from: float = float("inf"),
                  unreal_contexts: tuple[str, ...] = ("record", "risk", "negation"),
                  report_lexicon: str = "lexicons/report_frames.tsv",
-                 another_lexicon: str = "lexicons/another_occurrence.tsv") -> None:
+                 another_lexicon: str = "lexicons/another_occurrence.tsv",
+                 law_lexicon: str = "lexicons/law_provisions.tsv") -> None:
         self.threshold = threshold
         self.unreal_contexts = unreal_contexts
         # once the article states a type, a sentence scored `join_from` or more for it goes on
@@ -73,7 +75,8 @@ class EventBuilder:
         self.kind = StatementKind(aggregate_lexicon, occurrence_units)
         self.occurrence_units = frozenset(occurrence_units)
         self.report = phrases(report_lexicon)
-        self.another = another_occurrence(another_lexicon)
+        self.another = sentence_patterns(another_lexicon)
+        self.law = sentence_patterns(law_lexicon)
         self.charge = re.compile(r"(?<!\w)(?:các )?tội(?!\w)")
 
     def __call__(self, doc: Document) -> Document:
@@ -131,10 +134,10 @@ class EventBuilder:
 
     def labels(self, sentence: Sentence, threshold: float | None = None,
                counted: frozenset[str] = frozenset()) -> list[str]:
-        """The sentence's event types; a question states none, and a talk or campaign against
-        offences names them as its subject ("26 buổi tuyên truyền phòng chống ma túy, tín dụng
-        đen"), not as events."""
-        if is_question(sentence.text):
+        """The sentence's event types; a question or the law's general terms ("Người nào ... thì bị
+        phạt tù") state none, and a talk or campaign against offences names them as its subject
+        ("26 buổi tuyên truyền phòng chống ma túy, tín dụng đen"), not as events."""
+        if is_question(sentence.text) or self.law.search(sentence.text.lower()):
             return []
         labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold, counted)
         if not labels:
@@ -179,7 +182,7 @@ class EventBuilder:
             found.days = {t.start_date for t in mentions.times(doc, sentence)
                           if t.start_date and not t.is_period and len(t.start_date) == 10}
         for p in mentions.places(doc, sentence):
-            if p.foreign:
+            if p.foreign or p.residence:  # where someone lives says nothing of where it happened
                 continue
             if p.level == "commune" and p.commune:
                 found.communes.add(p.commune)

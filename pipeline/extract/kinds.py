@@ -14,7 +14,7 @@ from pipeline.extract.cues import nearest_label, whole_word_cues
 from pipeline.normalise import normalise_str
 from pipeline.resources import alternation, read_tsv
 
-LEVELS = ("scope", "strong", "weak", "none", "single", "plural", "breakdown")
+LEVELS = ("scope", "strong", "weak", "none", "single", "plural", "breakdown", "once")
 
 
 @cache
@@ -22,7 +22,7 @@ def aggregate_cues(path: str) -> tuple[re.Pattern[str], dict[str, frozenset[str]
     rows = list(read_tsv(path))
     by_strength = {level: frozenset(normalise_str(r["cue"]).lower() for r in rows if r["strength"] == level)
                    for level in LEVELS}
-    cues = by_strength["scope"] | by_strength["strong"] | by_strength["weak"] | by_strength["none"]
+    cues = frozenset().union(*(by_strength[level] for level in ("scope", "strong", "weak", "none", "once")))
     return re.compile(rf"(?<!\w)(?:{alternation(cues)})(?!\w)"), by_strength
 
 
@@ -42,6 +42,7 @@ class StatementKind:
         self.aggregate, strengths = aggregate_cues(aggregate_lexicon)
         self.actor, self.many, self.breakdown = actor_cues(aggregate_lexicon)
         self.scope, self.strong, self.masks = strengths["scope"], strengths["strong"], strengths["none"]
+        self.once = strengths["once"]
         self.occurrence_units = frozenset(occurrence_units)
 
     def __call__(self, doc: Document, sentence: Sentence, label: str | None = None) -> Kind:
@@ -72,11 +73,11 @@ class StatementKind:
         if any(c.value >= 2 for c in occurrences):
             return "aggregate"
         times = mentions.times(doc, sentence)
-        if any(not t.is_period for t in times) or single:
+        if any(not t.is_period for t in times) or single or cues & self.once:
             return "incident"  # what happened on a day, or to one company, is one occurrence
         period = any(t.spans_a_statistic for t in times)
         plural = any(c.unit != "money_vnd" for c in counts)
-        return "aggregate" if plural and (cues or period) else "incident"
+        return "aggregate" if plural and (cues - self.once or period) else "incident"
 
     def one_actor(self, text: str) -> bool:
         return any(not self.many.search(text, max(0, m.start() - 12), m.start()) for m in self.actor.finditer(text))

@@ -108,12 +108,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "after": re.compile(rf"(?<!\w)(?:{_cues('after')})(?!\w)", flags),
         "follow": re.compile(rf"\s*(?:{follow})", flags),
         # never counts: licence plates, phone numbers, ranges ("25 - 30 m2", "từ 3 đến 5 triệu
-        # đồng"), percentages
+        # đồng", "từ một triệu đồng đến mười triệu đồng"), percentages
         "mask": re.compile(
             r"\b\d{2}[A-Z][A-Z0-9]?\s*-\s*\d{3}\.?\d{2}\b"
             r"|(?<![\d.,])0\d{2,3}[.\s]?\d{3}[.\s]?\d{3,4}(?![\d.,])"
             rf"|{_DIGITS}\s*[-–]\s*{_DIGITS}"
-            rf"|(?<!\w)từ\s+{_DIGITS}(?:\s+[^\W\d]+){{0,3}}\s+đến\s+{_DIGITS}"
+            rf"|(?<!\w)(?i:từ)\s+(?:{_DIGITS}|{word})(?:\s+[^\W\d]+){{0,3}}\s+(?i:đến)\s+(?:{_DIGITS}|{word})"
             rf"|{_DIGITS}\s*%"),
     }
 
