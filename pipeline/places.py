@@ -297,8 +297,8 @@ class Gazetteer:
         A district or commune whose name exists in several provinces is resolved to the one
         the text names elsewhere (any province, zone or unambiguous district in `text`, plus
         `context_provinces`, e.g. from the title or dateline), comparing 2025 units too when
-        the text uses post-merger names; numbered ones ("quận 1", "phường 12") only resolve
-        that way. Unresolved mentions keep province None.
+        the text uses post-merger names; numbered ones that several provinces have ("phường
+        12") only resolve that way. Unresolved mentions keep province None.
         """
         raws: list[_Raw] = []
         pos = 0
@@ -343,7 +343,9 @@ class Gazetteer:
             key = _canon(sub)
             cands = (table.get(key.casefold()) or loose.get(_loose(key)) or self._numbered(level, unit, sub))
             if cands:
-                return _Raw(m.start(), run_start + w.end(), level, list(cands), unit, sub, sub.isdigit())
+                # "phường 2" is in many cities; "quận 2" only in the one city that numbers its quận
+                ambiguous = sub.isdigit() and (level != "district" or len({c.province for c in cands}) > 1)
+                return _Raw(m.start(), run_start + w.end(), level, list(cands), unit, sub, ambiguous)
             entry = self._names.get(key) if level != "commune" else None
             if entry is not None and entry.kind == "province" and entry.cand is not None:
                 lvl: Level = "district" if entry.cand.district else "province"

@@ -89,6 +89,22 @@ def test_periods_are_marked(sentence: str, is_period: bool) -> None:
     assert _one(sentence, reference=REF).is_period is is_period
 
 
+@pytest.mark.parametrize("reference", [REF, None])
+@pytest.mark.parametrize(
+    ("sentence", "statistic"),
+    [
+        ("Đám cháy kéo dài từ 13h30 ngày 5/6 đến khoảng 13h ngày 6/6.", False),  # one fire
+        ("Công nhân ngừng việc từ ngày 28/12 đến ngày 2/1.", False),  # one strike, across the new year
+        ("Từ ngày 1/1 đến ngày 30/6, toàn tỉnh xảy ra 20 vụ cháy.", True),
+        ("Tháng 3/2019 có 2 vụ.", False),  # a month named on its own dates one occurrence
+        ("Năm 2023, tỉnh có 2 vụ.", True),
+    ],
+)
+def test_a_few_days_span_one_occurrence_and_a_longer_period_a_statistic(
+        reference: date | None, sentence: str, statistic: bool) -> None:
+    assert _one(sentence, reference=reference).spans_a_statistic is statistic
+
+
 @pytest.mark.parametrize(
     ("reference", "sentence", "start"),
     [

@@ -83,7 +83,7 @@ def test_a_figure_goes_to_the_event_whose_cue_it_stands_by() -> None:
 
 
 def kinds(text: str) -> set[str]:
-    return {e.kind for e in rules()(Article(doc_id="k", text="Tin lao động\n" + text)).events}
+    return {e.kind for e in rules()(Article(doc_id="k", text="Tin lao động Bình Dương\n" + text)).events}
 
 
 def test_one_companys_debt_over_months_is_one_incident() -> None:
@@ -159,11 +159,11 @@ def test_the_address_a_commune_heads_tells_its_province() -> None:
 
 
 def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
-    talk = Article(doc_id="o1", text="Tuyên truyền pháp luật cho công nhân\n"
+    talk = Article(doc_id="o1", text="Bình Dương: Tuyên truyền pháp luật cho công nhân\n"
                                      "Công đoàn tổ chức 12 buổi tuyên truyền phòng chống ma túy, tín dụng đen cho "
                                      "hơn 2.000 công nhân.")
     assert rules()(talk).event_types == ["prevention_outreach"]
-    arrest = Article(doc_id="o2", text="Bắt đối tượng\nCông an huyện bắt quả tang đối tượng mua bán trái phép "
+    arrest = Article(doc_id="o2", text="Nghệ An: Bắt đối tượng\nCông an huyện bắt quả tang đối tượng mua bán trái phép "
                                        "chất ma túy.")
     assert rules()(arrest).event_types == ["drugs"]
 
@@ -185,7 +185,7 @@ def test_links_to_other_stories_and_advice_state_no_event() -> None:
 
 def test_food_poisoning_is_told_by_food_and_symptoms_not_by_pesticide_or_lead() -> None:
     def types(text: str) -> list[str]:
-        return rules()(Article(doc_id="p", text="Tin y tế\n" + text)).event_types
+        return rules()(Article(doc_id="p", text="Tin y tế Đồng Nai\n" + text)).event_types
     assert types("Hai công nhân bị ngộ độc thuốc sâu, được đưa đi cấp cứu.") == []
     assert types("Bé trai nhập viện vì ngộ độc chì do dùng thuốc cam.") == []
     assert types("Hơn 50 công nhân bị ngộ độc thực phẩm sau bữa ăn ca.") == ["food_poisoning"]
@@ -197,8 +197,8 @@ def test_food_poisoning_is_told_by_food_and_symptoms_not_by_pesticide_or_lead() 
 
 
 def test_workers_gathering_at_the_gate_to_claim_wages_is_a_labour_protest() -> None:
-    gate = Article(doc_id="l1", text="Công nhân đòi lương\nChiều 3/3, gần 300 công nhân may tập trung tại cổng công ty "
-                                     "yêu cầu trả hai tháng lương còn nợ.")
+    gate = Article(doc_id="l1", text="Bình Dương: Công nhân đòi lương\nChiều 3/3, gần 300 công nhân may tập trung "
+                                     "tại cổng công ty yêu cầu trả hai tháng lương còn nợ.")
     assert "labor_protest" in rules()(gate).event_types
 
 
@@ -234,7 +234,7 @@ def test_a_link_to_another_story_states_no_event() -> None:
 
 def test_a_stab_to_the_body_is_violence_not_a_collision() -> None:
     def types(text: str) -> list[str]:
-        return rules()(Article(doc_id="s", text="Tin an ninh\n" + text)).event_types
+        return rules()(Article(doc_id="s", text="Tin an ninh Hà Nội\n" + text)).event_types
     assert types("Tối 2/5, Nguyễn Văn A. dùng chai bia vỡ đâm vào ngực anh B. tại quán nhậu.") == ["violent_crime"]
 
 
@@ -450,7 +450,8 @@ def test_two_offences_counted_side_by_side_are_two_events() -> None:
                                      "đối tượng đã thực hiện 2 vụ trộm cắp xe máy và 1 vụ cướp giật tài sản.")
     counts = {(e.type, c.text) for e in rules()(both).events for c in e.counts}
     assert counts == {("theft", "2 vụ"), ("robbery", "1 vụ")}
-    one = Article(doc_id="c2", text="Cướp giật\nNgày 4/1, hai đối tượng trộm cắp, cướp giật túi xách của chị H.")
+    one = Article(doc_id="c2", text="Hà Tĩnh: Cướp giật\n"
+                                    "Ngày 4/1, hai đối tượng trộm cắp, cướp giật túi xách của chị H.")
     assert rules()(one).event_types == ["robbery"]
 
 
@@ -484,7 +485,7 @@ def test_a_collision_verb_states_an_accident_on_its_own() -> None:
 
 def test_a_car_that_hits_three_others_in_a_row_is_one_accident() -> None:
     def kinds(text: str) -> list[str]:
-        return [e.kind for e in rules()(Article(doc_id="k", text="Tai nạn\n" + text)).events]
+        return [e.kind for e in rules()(Article(doc_id="k", text="Tai nạn ở TP.HCM\n" + text)).events]
     assert kinds("Trong hầm Thủ Thiêm, ô tô mất lái gây tai nạn, đâm liên tiếp vào 3 ô tô khác.") == ["incident"]
     assert kinds("Tại Nam Định liên tiếp xảy ra 2 vụ tai nạn đường sắt.") == ["aggregate"]
 
@@ -605,7 +606,7 @@ def test_a_mass_termination_of_contracts_is_a_layoff_and_a_debt_of_insurance_mon
     )
     assert counted(layoffs) == [[("people", 1200)]]
     _, debts = told("wage_arrears", "2024-08-14",
-        "Doanh nghiệp chây ì",
+        "Doanh nghiệp ở Bắc Ninh chây ì",
         "Ngoài ra, công ty còn nợ tiền bảo hiểm xã hội hơn 1,6 tỷ đồng.",
     )
     assert [[c.value for c in e.counts] for e in debts] == [[1_600_000_000]]
@@ -705,3 +706,19 @@ def test_fishermen_setting_out_to_sea_are_no_crackdown() -> None:
     assert "crackdown_campaign" not in cue_labels(
         "Sáng 6/2, tại cảng cá Tam Giang (Quảng Nam) diễn ra lễ ra quân đánh bắt hải sản của hàng trăm ngư dân.")
     assert "crackdown_campaign" in cue_labels("Sáng 6/2, Công an tỉnh ra quân trấn áp tội phạm dịp Tết.")
+
+
+def test_an_incident_told_without_any_place_in_vietnam_is_not_relevant() -> None:
+    abroad = Article(doc_id="r1", text="Ngôi sao bóng đá bị tống tiền\n"
+                     "Cựu ngôi sao David Beckham bị tin tặc tống tiền 1,2 triệu USD sau khi bị hack thư điện tử.")
+    assert not rules()(abroad).relevant
+    home = Article(doc_id="r2", text="Bị tống tiền sau khi bị hack thư điện tử\n"
+                   "Anh Nguyễn Văn A (trú quận 3, TP.HCM) bị tin tặc tống tiền 200 triệu đồng sau khi bị hack.")
+    assert rules()(home).relevant
+
+
+def test_a_drug_squad_seizing_oil_tells_smuggling_not_drugs() -> None:
+    article = Article(doc_id="o1", text="Bắt giữ tàu chở dầu trên vùng biển Hải Phòng\n"
+                      "Ngày 10/6, tại vùng biển Cát Bà (Hải Phòng), Đoàn đặc nhiệm phòng chống ma túy và tội phạm "
+                      "phát hiện tàu vận chuyển khoảng 40.000 lít dầu bất hợp pháp.")
+    assert rules()(article).event_types == ["smuggling"]

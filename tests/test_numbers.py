@@ -190,3 +190,10 @@ def test_noun_is_the_counted_noun_as_written() -> None:
 )
 def test_never_counts(sentence: str) -> None:
     assert find_counts(sentence) == []
+
+
+def test_a_number_word_capitalised_inside_a_sentence_is_a_name() -> None:
+    assert find_counts("TAND tuyên phạt Triệu Thị Phương Loan tù chung thân, bồi thường 2 tỷ đồng.")[0].value \
+        == 2_000_000_000
+    assert len(find_counts("TAND tuyên phạt Triệu Thị Phương Loan tù chung thân.")) == 0
+    assert [c.value for c in find_counts("Hậu quả: Hai người chết tại chỗ.")] == [2]

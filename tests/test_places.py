@@ -61,6 +61,7 @@ def test_no_place_in_plain_sentence(gaz: Gazetteer) -> None:
 def test_people_streets_and_oceans_are_not_provinces(gaz: Gazetteer) -> None:
     assert provinces(gaz, "Ông Nguyễn Thái Bình trình bày") == []
     assert provinces(gaz, "nhà số 5 đường Hà Nội, trên biển Thái Bình Dương") == []
+    assert provinces(gaz, "giao lộ với đường song hành xa lộ Hà Nội, phường An Phú, quận 2") == ["Hồ Chí Minh"] * 2
     assert provinces(gaz, "học tập tư tưởng Hồ Chí Minh") == []
     assert provinces(gaz, "đưa về thành phố Hà Nội") == ["Hà Nội"]
 
@@ -124,8 +125,10 @@ def test_ambiguous_district_resolved_by_context(gaz: Gazetteer) -> None:
     assert provinces(gaz, "quận Tân Phú và huyện Tân Phú") == ["Hồ Chí Minh", "Đồng Nai"]
 
 
-def test_numbered_units_need_context(gaz: Gazetteer) -> None:
-    assert provinces(gaz, "ngụ phường 12, quận 4") == [None, None]
+def test_numbered_units_need_context_unless_one_city_numbers_them(gaz: Gazetteer) -> None:
+    assert provinces(gaz, "ngụ phường 12") == [None]  # many cities number their wards
+    assert provinces(gaz, "ngụ phường 12, quận 4") == ["Hồ Chí Minh"] * 2  # one numbers its quận
+    assert provinces(gaz, "tại phường An Phú, quận 2") == ["Hồ Chí Minh"] * 2  # merged in 2021
     assert provinces(gaz, "ngụ phường 12, quận 4, TP.HCM") == ["Hồ Chí Minh"] * 3
     assert provinces(gaz, "Công an Q.2", context_provinces=["TPHCM"]) == ["Hồ Chí Minh"]  # merged in 2021
 

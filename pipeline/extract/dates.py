@@ -23,6 +23,9 @@ from pipeline.resources import alternation, read_tsv
 
 # a yearless date later than this after the reference belongs to the year before
 _LOOKAHEAD = timedelta(days=62)
+# a range of days no longer than this is one occurrence's span, not a statistic's period
+_FEW_DAYS = timedelta(days=7)
+_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d])")
 
 
 @dataclass(slots=True)
@@ -39,8 +42,21 @@ class TimeMention:
     @property
     def spans_a_statistic(self) -> bool:
         """A month named on its own ("tháng 8-2012", "tháng trước") dates an occurrence like a
-        day does; a year, a quarter, a range or "trong tháng 3" spans a statistic."""
-        return self.is_period and not self.text.lower().startswith("tháng")
+        day does, and so do a few days ("từ 13h30 ngày 5/6 đến 13h ngày 6/6": a fire, a
+        strike); a year, a quarter, a longer range or "trong tháng 3" spans a statistic."""
+        return self.is_period and not self.text.lower().startswith("tháng") and not self.a_few_days()
+
+    def a_few_days(self) -> bool:
+        if self.start_date and self.end_date and len(self.start_date) == len(self.end_date) == 10:
+            first, last = date.fromisoformat(self.start_date), date.fromisoformat(self.end_date)
+        else:  # a yearless range: the days and months as written
+            days = [(int(d), int(m)) for d, m in _DAY_MONTH.findall(self.text)]
+            if len(days) != 2 or not all(1 <= m <= 12 and 1 <= d <= monthrange(2000, m)[1] for d, m in days):
+                return False
+            first, last = (date(2000, m, d) for d, m in days)
+            if last < first:
+                last = last.replace(year=2001)
+        return timedelta(0) <= last - first <= _FEW_DAYS
 
 
 @dataclass(slots=True)

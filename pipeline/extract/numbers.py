@@ -271,6 +271,13 @@ def _bare_money(text: str, start: int, num_start: int, num_end: int) -> bool:
 MEASURED = frozenset({"money_vnd", "other"})  # the spec's units that may take a fraction (1,5 tỷ; 344,5 g)
 
 
+def _is_name(text: str, m: re.Match[str]) -> bool:
+    """A number word capitalised inside a sentence is a name: "Triệu Thị Phương Loan", "ông Ba"."""
+    before = text[:m.start()].rstrip()
+    return m.group()[0].isupper() and not any(c.isdigit() for c in m.group()) \
+        and bool(before) and before[-1] not in ".!?:;\"“(-–…"
+
+
 def find_counts(text: str) -> list[CountMention]:
     """Every number + counted noun in a normalised sentence, money in đồng."""
     p, lx = _patterns(), _lexicon()
@@ -279,7 +286,7 @@ def find_counts(text: str) -> list[CountMention]:
     pos = 0
     while m := p["phrase"].search(text, pos):
         tokens = list(p["token"].finditer(m.group()))
-        found = _evaluate([t.group() for t in tokens])
+        found = None if _is_name(text, m) else _evaluate([t.group() for t in tokens])
         if found is None:
             pos = m.end()
             continue

@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from pipeline.document import Document
+from pipeline.extract import mentions
 from pipeline.extractor import component
 from pipeline.normalise import is_question, normalise_str
 from pipeline.resources import alternation, read_tsv
@@ -27,8 +28,17 @@ class Relevance:
         if self.advice_column(doc):
             doc.events = []
         doc.events = [e for e in doc.events if not e.location.foreign and e.confidence >= self.min_confidence]
+        if doc.events and all(e.kind == "incident" for e in doc.events) and not self.names_vietnam(doc):
+            doc.events = []
         doc.relevant = bool(doc.events)
         return doc
+
+    @staticmethod
+    def names_vietnam(doc: Document) -> bool:
+        """Whether the article names any place in Vietnam, even where someone lives. An incident
+        told with none is a celebrity's story abroad, a film's plot or a rule explained; a
+        statistic may be national ("cả nước") and name none."""
+        return any(not p.foreign for s in doc.sentences for p in mentions.places(doc, s))
 
     def advice_column(self, doc: Document) -> bool:
         """A question in the title answered to a reader who writes in ("Khi nào người lao động
