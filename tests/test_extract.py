@@ -722,3 +722,18 @@ def test_a_drug_squad_seizing_oil_tells_smuggling_not_drugs() -> None:
                       "Ngày 10/6, tại vùng biển Cát Bà (Hải Phòng), Đoàn đặc nhiệm phòng chống ma túy và tội phạm "
                       "phát hiện tàu vận chuyển khoảng 40.000 lít dầu bất hợp pháp.")
     assert rules()(article).event_types == ["smuggling"]
+
+
+def test_a_kidnapping_for_ransom_is_extortion_where_the_police_arrested_not_where_the_suspect_lives() -> None:
+    article = Article(doc_id="k1", text="Bắt cóc con của người tình đòi chuộc 100 triệu đồng\n"
+                      "Ngày 26/6, Công an TP Ninh Bình vừa bắt khẩn cấp Đặng Minh Tiến (23 tuổi, ở xã Vân Du, huyện "
+                      "Ân Thi, tỉnh Hưng Yên) về hành vi bắt cóc trẻ em nhằm chiếm đoạt tài sản.")
+    record = rules()(article)
+    assert (record.event_types, record.provinces) == (["extortion"], ["Ninh Bình"])
+
+
+def test_police_team_names_and_carton_boxes_state_no_event() -> None:
+    article = Article(doc_id="w1", text="Bắt ghe chở gỗ lậu\n"
+                      "Đêm 17/6, Đội CSĐT tội phạm về kinh tế - ma túy Công an huyện Đại Lộc (Quảng Nam) phát hiện "
+                      "ghe chở 3 thùng các - tông và nhiều gỗ lậu trên sông Vu Gia.")
+    assert rules()(article).event_types == ["smuggling"]
