@@ -737,3 +737,8 @@ def test_police_team_names_and_carton_boxes_state_no_event() -> None:
                       "Đêm 17/6, Đội CSĐT tội phạm về kinh tế - ma túy Công an huyện Đại Lộc (Quảng Nam) phát hiện "
                       "ghe chở 3 thùng các - tông và nhiều gỗ lậu trên sông Vu Gia.")
     assert rules()(article).event_types == ["smuggling"]
+
+
+def test_a_debt_no_single_employer_owes_is_a_statistic() -> None:
+    assert kinds("Lớn nhất là nợ đóng bảo hiểm xã hội với khoảng 7.061 tỷ đồng.") == {"aggregate"}
+    assert kinds("Ngoài ra, công ty còn nợ đóng bảo hiểm xã hội với số tiền hơn 1,1 tỷ đồng.") == {"incident"}

@@ -36,6 +36,12 @@ def actor_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[
             re.compile(rf"^\W*(?:{alternation(strengths['breakdown'])})(?!\w)"))
 
 
+@cache
+def owed_labels() -> frozenset[str]:
+    """Debts: one occurrence only where one employer owes them (data/taxonomy/events.tsv, `owed`)."""
+    return frozenset(r["label"] for r in read_tsv("taxonomy", "events.tsv") if r["owed"] == "1")
+
+
 class StatementKind:
     def __init__(self, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv",
                  occurrence_units: tuple[str, ...] = ("incidents", "sessions")) -> None:
@@ -77,6 +83,8 @@ class StatementKind:
             return "incident"  # what happened on a day, or to one company, is one occurrence
         period = any(t.spans_a_statistic for t in times)
         plural = any(c.unit != "money_vnd" for c in counts)
+        if label in owed_labels() and not self.one_actor(lowered) and any(c.unit == "money_vnd" for c in figures):
+            return "aggregate"  # a sum that no single employer owes ("nợ đóng BHXH với khoảng 7.061 tỷ đồng")
         return "aggregate" if plural and (cues - self.once or period) else "incident"
 
     def one_actor(self, text: str) -> bool:
