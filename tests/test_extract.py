@@ -742,3 +742,12 @@ def test_police_team_names_and_carton_boxes_state_no_event() -> None:
 def test_a_debt_no_single_employer_owes_is_a_statistic() -> None:
     assert kinds("Lớn nhất là nợ đóng bảo hiểm xã hội với khoảng 7.061 tỷ đồng.") == {"aggregate"}
     assert kinds("Ngoài ra, công ty còn nợ đóng bảo hiểm xã hội với số tiền hơn 1,1 tỷ đồng.") == {"incident"}
+
+
+def test_people_testing_positive_in_one_raid_are_people_not_cases() -> None:
+    article = Article(doc_id="d1", text="Bắc Ninh: Kiểm tra quán karaoke\n"
+                      "Rạng sáng 12/3, Công an huyện Thuận Thành kiểm tra quán karaoke Kingdom, phát hiện 15 người "
+                      "đang sử dụng ma túy; test nhanh có 5 trường hợp dương tính với chất ma túy.")
+    drugs = [e for e in rules()(article).events if e.type == "drugs"]
+    assert [(e.kind, [(c.unit, c.value) for c in e.counts]) for e in drugs] == \
+        [("incident", [("people", 15), ("people", 5)])]
