@@ -265,6 +265,11 @@ def test_responders_sent_to_the_scene_are_not_counts_of_the_event() -> None:
                                        "người của công an quận... 29 xe chữa cháy, 10 máy bơm, 1 tàu chữa cháy, "
                                        "2 ca nô đến hiện trường.")
     assert figures(listed) == [("injuries", 1)]
+    sent = Article(doc_id="f3", text="Cháy xưởng gỗ ở Bình Dương\n"
+                                     "Rạng sáng 20/7, xưởng gỗ ở phường Tân Hiệp, TP Tân Uyên bốc cháy làm 1 người bị "
+                                     "thương; Cảnh sát PCCC tỉnh đã điều 10 xe chữa cháy cùng 50 cán bộ, chiến sĩ đến "
+                                     "hiện trường.")
+    assert figures(sent) == [("injuries", 1)]
 
 
 def test_a_total_told_with_the_event_counts_it() -> None:
