@@ -704,13 +704,15 @@ def test_taking_money_by_force_is_robbery_and_taking_a_life_is_a_figure_of_speec
     assert none == []
 
 
-def test_fishermen_setting_out_to_sea_are_no_crackdown() -> None:
+def test_cues_read_as_people_mean_them() -> None:
     def cue_labels(sentence: str) -> set[str]:
         doc = rules().document(Article(doc_id="c", text="Tin địa phương\n" + sentence))
         return {c.label for s in doc.sentences for c in s.cues}
     assert "crackdown_campaign" not in cue_labels(
         "Sáng 6/2, tại cảng cá Tam Giang (Quảng Nam) diễn ra lễ ra quân đánh bắt hải sản của hàng trăm ngư dân.")
     assert "crackdown_campaign" in cue_labels("Sáng 6/2, Công an tỉnh ra quân trấn áp tội phạm dịp Tết.")
+    # a boat that capsizes is a waterway accident, however the sentence words it
+    assert "traffic_accident" in cue_labels("Chiều 4/8, một chiếc thuyền chở 5 người bị lật trên sông Lam.")
 
 
 def test_an_incident_told_without_any_place_in_vietnam_is_not_relevant() -> None:

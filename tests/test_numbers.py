@@ -197,3 +197,8 @@ def test_a_number_word_capitalised_inside_a_sentence_is_a_name() -> None:
         == 2_000_000_000
     assert len(find_counts("TAND tuyên phạt Triệu Thị Phương Loan tù chung thân.")) == 0
     assert [c.value for c in find_counts("Hậu quả: Hai người chết tại chỗ.")] == [2]
+
+
+def test_a_statistic_that_names_the_toll_before_the_people_gives_their_roles() -> None:
+    found = find_counts("Xảy ra 120 vụ, làm chết 95 người, bị thương 60 người.")
+    assert [(c.unit, c.value) for c in found] == [("incidents", 120), ("deaths", 95), ("injuries", 60)]
