@@ -722,6 +722,11 @@ def test_an_incident_told_without_any_place_in_vietnam_is_not_relevant() -> None
     home = Article(doc_id="r2", text="Bị tống tiền sau khi bị hack thư điện tử\n"
                    "Anh Nguyễn Văn A (trú quận 3, TP.HCM) bị tin tặc tống tiền 200 triệu đồng sau khi bị hack.")
     assert rules()(home).relevant
+    # Vietnam's own institutions tell of Vietnam where no place is named
+    zone = Article(doc_id="r3", text="Đảm bảo an ninh trật tự tại các KCX – KCN\n"
+                   "Trong tháng 5, một số đối tượng quá khích đã tràn vào KCX-KCN thành phố kích động công nhân "
+                   "biểu tình, gây mất trật tự.")
+    assert rules()(zone).relevant
 
 
 def test_a_drug_squad_seizing_oil_tells_smuggling_not_drugs() -> None:

@@ -18,11 +18,18 @@ def advice_openers(path: str) -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:{openers})(?!\w)")
 
 
+@cache
+def domestic_markers(path: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{alternation(normalise_str(r['phrase']) for r in read_tsv(path))})(?!\w)")
+
+
 @component("relevance")
 class Relevance:
-    def __init__(self, min_confidence: float = 0.0, advice_lexicon: str = "lexicons/advice_openers.tsv") -> None:
+    def __init__(self, min_confidence: float = 0.0, advice_lexicon: str = "lexicons/advice_openers.tsv",
+                 domestic_lexicon: str = "lexicons/domestic_markers.tsv") -> None:
         self.min_confidence = min_confidence
         self.advice = advice_openers(advice_lexicon)
+        self.domestic = domestic_markers(domestic_lexicon)
 
     def __call__(self, doc: Document) -> Document:
         if self.advice_column(doc):
@@ -33,12 +40,12 @@ class Relevance:
         doc.relevant = bool(doc.events)
         return doc
 
-    @staticmethod
-    def names_vietnam(doc: Document) -> bool:
-        """Whether the article names any place in Vietnam, even where someone lives. An incident
-        told with none is a celebrity's story abroad, a film's plot or a rule explained; a
-        statistic may be national ("cả nước") and name none."""
-        return any(not p.foreign for s in doc.sentences for p in mentions.places(doc, s))
+    def names_vietnam(self, doc: Document) -> bool:
+        """Whether the article names any place in Vietnam, even where someone lives, or one of
+        its institutions ("Công an", "KCN"). An incident told with neither is a celebrity's story
+        abroad, a film's plot or a rule explained; a statistic may be national and name none."""
+        return bool(self.domestic.search(doc.text.text)) \
+            or any(not p.foreign for s in doc.sentences for p in mentions.places(doc, s))
 
     def advice_column(self, doc: Document) -> bool:
         """A question in the title answered to a reader who writes in ("Khi nào người lao động
