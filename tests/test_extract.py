@@ -763,3 +763,19 @@ def test_people_testing_positive_in_one_raid_are_people_not_cases() -> None:
     drugs = [e for e in rules()(article).events if e.type == "drugs"]
     assert [(e.kind, [(c.unit, c.value) for c in e.counts]) for e in drugs] == \
         [("incident", [("people", 15), ("people", 5)])]
+
+
+def test_a_case_in_another_province_is_another_occurrence_but_a_travellers_home_is_not() -> None:
+    _, fires = told("fire_explosion", "2017-02-09",
+        "Liên tiếp cháy xe khách",
+        "Sáng 8/2, một xe khách giường nằm bốc cháy trên đường Hồ Chí Minh đoạn qua xã Phước Mỹ, huyện Phước Sơn "
+        "(Quảng Nam).",
+        "Trưa 8/2, Công an tỉnh Tiền Giang cũng đã khám nghiệm hiện trường vụ cháy xe khách 16 chỗ trên cao tốc.",
+    )
+    assert sorted(e.location.province for e in fires) == ["Quảng Nam", "Tiền Giang"]
+    _, crashes = told("traffic_accident", "2017-02-11",
+        "Xe phân khối lớn tông trúng cụ ông",
+        "Điều khiển xe phân khối lớn trên quốc lộ 1A, phượt thủ ở Hà Nội tông trúng cụ ông 69 tuổi.",
+        "Khoảng 17h30 ngày 10/2, khi đến đoạn qua xã Phù Việt (huyện Thạch Hà, Hà Tĩnh), xe tông trúng ông Ngọc.",
+    )
+    assert len(crashes) == 1

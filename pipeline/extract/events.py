@@ -31,10 +31,11 @@ def sentence_patterns(path: str) -> re.Pattern[str]:
 
 @dataclass(slots=True)
 class Particulars:
-    """What tells one occurrence from another: its days, districts, communes and sums of money
+    """What tells one occurrence from another: its days, provinces, districts, communes and sums of money
     (two debts, two hauls); and whether the sentence says it tells another case."""
 
     days: set[str] = field(default_factory=set)
+    provinces: set[str] = field(default_factory=set)
     districts: set[str] = field(default_factory=set)
     communes: set[str] = field(default_factory=set)
     sums: set[float] = field(default_factory=set)
@@ -44,11 +45,12 @@ class Particulars:
         """No particular of the other contradicts these (an unknown one contradicts nothing)."""
         return not other.another and all(
             not mine or not theirs or bool(mine & theirs) for mine, theirs in
-            ((self.days, other.days), (self.districts, other.districts), (self.communes, other.communes),
-             (self.sums, other.sums)))
+            ((self.days, other.days), (self.provinces, other.provinces), (self.districts, other.districts),
+             (self.communes, other.communes), (self.sums, other.sums)))
 
     def update(self, other: Particulars) -> None:
         self.days |= other.days
+        self.provinces |= other.provinces
         self.districts |= other.districts
         self.communes |= other.communes
         self.sums |= other.sums
@@ -184,12 +186,18 @@ class EventBuilder:
         for p in mentions.places(doc, sentence):
             if p.foreign or p.residence:  # where someone lives says nothing of where it happened
                 continue
+            # a province by its unit word or through its district; a bare name may be anyone's
+            # origin ("phượt thủ ở Hà Nội")
+            if p.province and (p.level != "province" or p.text.lower().startswith(("tỉnh", "thành phố", "tp"))):
+                found.provinces.add(p.province)
             if p.level == "commune" and p.commune:
                 found.communes.add(p.commune)
             if p.level in ("district", "commune") and p.district:
                 found.districts.add(p.district)
         if len(found.districts) > 1:  # a list (where the loot was sold, where each suspect lives)
             found.districts, found.communes = set(), set()
+        if len(found.provinces) > 1:  # "từ Tiền Giang về TP HCM", "các tỉnh A, B"
+            found.provinces = set()
         return found
 
     def evidence(self, doc: Document, sentences: list[Sentence], label: str) -> Sentence:
