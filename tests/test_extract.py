@@ -713,6 +713,9 @@ def test_cues_read_as_people_mean_them() -> None:
     assert "crackdown_campaign" in cue_labels("Sáng 6/2, Công an tỉnh ra quân trấn áp tội phạm dịp Tết.")
     # a boat that capsizes is a waterway accident, however the sentence words it
     assert "traffic_accident" in cue_labels("Chiều 4/8, một chiếc thuyền chở 5 người bị lật trên sông Lam.")
+    # gas at a factory poisons workers at work, not by their food
+    assert cue_labels("Hàng chục công nhân bị ngộ độc khí do bồn chứa rò rỉ hóa chất.") == {"workplace_accident"}
+    assert cue_labels("Sáng 24/9, hàng trăm người dân đã tụ tập phản đối dự án bãi rác.") == {"protest"}
 
 
 def test_an_incident_told_without_any_place_in_vietnam_is_not_relevant() -> None:
@@ -779,3 +782,4 @@ def test_a_case_in_another_province_is_another_occurrence_but_a_travellers_home_
         "Khoảng 17h30 ngày 10/2, khi đến đoạn qua xã Phù Việt (huyện Thạch Hà, Hà Tĩnh), xe tông trúng ông Ngọc.",
     )
     assert len(crashes) == 1
+
