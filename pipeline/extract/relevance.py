@@ -7,6 +7,7 @@ from functools import cache
 
 from pipeline.document import Document
 from pipeline.extract import mentions
+from pipeline.extract.cues import phrases
 from pipeline.extractor import component
 from pipeline.normalise import is_question, normalise_str
 from pipeline.resources import alternation, read_tsv
@@ -18,18 +19,13 @@ def advice_openers(path: str) -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:{openers})(?!\w)")
 
 
-@cache
-def domestic_markers(path: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:{alternation(normalise_str(r['phrase']) for r in read_tsv(path))})(?!\w)")
-
-
 @component("relevance")
 class Relevance:
     def __init__(self, min_confidence: float = 0.0, advice_lexicon: str = "lexicons/advice_openers.tsv",
                  domestic_lexicon: str = "lexicons/domestic_markers.tsv") -> None:
         self.min_confidence = min_confidence
         self.advice = advice_openers(advice_lexicon)
-        self.domestic = domestic_markers(domestic_lexicon)
+        self.domestic = phrases(domestic_lexicon)
 
     def __call__(self, doc: Document) -> Document:
         if self.advice_column(doc):
@@ -44,7 +40,7 @@ class Relevance:
         """Whether the article names any place in Vietnam, even where someone lives, or one of
         its institutions ("Công an", "KCN"). An incident told with neither is a celebrity's story
         abroad, a film's plot or a rule explained; a statistic may be national and name none."""
-        return bool(self.domestic.search(doc.text.text)) \
+        return bool(self.domestic.search(doc.text.text.lower())) \
             or any(not p.foreign for s in doc.sentences for p in mentions.places(doc, s))
 
     def advice_column(self, doc: Document) -> bool:
