@@ -715,6 +715,7 @@ def test_cues_read_as_people_mean_them() -> None:
     assert "traffic_accident" in cue_labels("Chiều 4/8, một chiếc thuyền chở 5 người bị lật trên sông Lam.")
     # gas at a factory poisons workers at work, not by their food
     assert cue_labels("Hàng chục công nhân bị ngộ độc khí do bồn chứa rò rỉ hóa chất.") == {"workplace_accident"}
+    assert cue_labels("Sáng 9/5, hàng chục công nhân bị ngộ độc khí tại nhà máy.") == {"workplace_accident"}
     assert cue_labels("Sáng 24/9, hàng trăm người dân đã tụ tập phản đối dự án bãi rác.") == {"protest"}
     assert cue_labels("Bộ Nội vụ xác định có 58 trường hợp được bổ nhiệm sai tại 9 địa phương.") == {"corruption"}
 
