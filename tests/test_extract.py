@@ -785,3 +785,14 @@ def test_a_case_in_another_province_is_another_occurrence_but_a_travellers_home_
     )
     assert len(crashes) == 1
 
+
+
+def test_a_bare_poisoning_reads_as_what_the_article_says_poisoned() -> None:
+    def types(*lines: str) -> list[str]:
+        return rules()(Article(doc_id="n", text="\n".join(["Tin Gia Lai", *lines]))).event_types
+    pesticide = "Bác sĩ xác định bà Lựu bị ngộ độc thuốc sâu."
+    assert types("Chiều 6/6, bệnh viện tỉnh Gia Lai đang điều trị cho bà Lựu do bị ngộ độc.", pesticide) == []
+    gas = "Nguyên nhân ban đầu do rò rỉ khí tại xưởng."
+    assert types("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc, phải đưa đi cấp cứu.", gas) == \
+        ["workplace_accident"]
+    assert types("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc sau bữa ăn sáng.") == ["food_poisoning"]

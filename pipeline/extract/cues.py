@@ -22,6 +22,7 @@ CONFUSER = "-"
 OPENING_QUOTES, CLOSING_QUOTES = "“\"‘'«", "”\"’'»"
 
 
+CueKey = tuple[str, str]  # (label, cue phrase)
 FIGURE = "#"  # in a cue, any figure: "cắt giảm # lao động" holds "cắt giảm khoảng 800 lao động"
 
 
@@ -97,6 +98,17 @@ def cue_readings(path: str = "lexicons/cue_readings.tsv") -> dict[tuple[str, str
 
 
 @cache
+def story_readings(path: str = "lexicons/story_readings.tsv") -> list[tuple[re.Pattern[str], dict[CueKey, str]]]:
+    """Per row, the phrases that explain the article's bare cues, and what those cues read as."""
+    rules = []
+    for row in read_tsv(path):
+        said = alternation(normalise_str(p).lower() for p in row["phrases"].split(","))
+        cues = {(row["label"], normalise_str(c).lower()): row["reads_as"] for c in row["cues"].split(",")}
+        rules.append((re.compile(rf"(?<!\w)(?:{said})(?!\w)"), cues))
+    return rules
+
+
+@cache
 def yields_to() -> dict[str, frozenset[str]]:
     return {row["label"]: frozenset(filter(None, row["yields_to"].split(",")))
             for row in read_tsv("taxonomy", "events.tsv")}
@@ -106,18 +118,25 @@ def yields_to() -> dict[str, frozenset[str]]:
 class EventCues:
     """Find every cue phrase of the lexicon, sentence by sentence."""
 
-    def __init__(self, lexicon: str = "lexicons/event_cues.tsv", readings: str = "lexicons/cue_readings.tsv") -> None:
+    def __init__(self, lexicon: str = "lexicons/event_cues.tsv", readings: str = "lexicons/cue_readings.tsv",
+                 story: str = "lexicons/story_readings.tsv") -> None:
         self.lexicon = lexicon
         self.pattern, self.cues = cue_lexicon(lexicon)
         self.slang = slang_cues(lexicon)
         self.readings = cue_readings(readings)
+        self.story = story_readings(story)
 
     def __call__(self, doc: Document) -> Document:
         if not doc.sentences:
             return doc
         starts = [s.start for s in doc.sentences]
         links = asides(doc.text.text)
-        for match in self.pattern.finditer(doc.text.text.lower()):
+        lowered = doc.text.text.lower()
+        explained: dict[CueKey, str] = {}  # a bare cue -> what the article says it is
+        for said, cues in self.story:
+            if said.search(lowered):
+                explained.update(cues)
+        for match in self.pattern.finditer(lowered):
             if any(s <= match.start() < e for s, e in links):
                 continue
             sentence = doc.sentences[bisect_right(starts, match.start()) - 1]
@@ -129,8 +148,10 @@ class EventCues:
                 continue
             if in_name(sentence.text, begin, end):
                 continue
-            sentence.cues.extend(Cue(begin, end, self.reading(label, phrase, sentence.text, begin, end), weight, phrase)
-                                 for label, weight in self.cues[phrase] if label != CONFUSER)
+            for label, weight in self.cues[phrase]:
+                read = explained.get((label, phrase)) or self.reading(label, phrase, sentence.text, begin, end)
+                if read != CONFUSER and label != CONFUSER:
+                    sentence.cues.append(Cue(begin, end, read, weight, phrase))
         return doc
 
     @staticmethod
