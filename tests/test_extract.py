@@ -796,3 +796,10 @@ def test_a_bare_poisoning_reads_as_what_the_article_says_poisoned() -> None:
     assert types("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc, phải đưa đi cấp cứu.", gas) == \
         ["workplace_accident"]
     assert types("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc sau bữa ăn sáng.") == ["food_poisoning"]
+
+
+def test_luring_girls_to_work_illegally_abroad_is_trafficking_not_fraud() -> None:
+    article = Article(doc_id="h1", text="Ngăn chặn đưa 3 bé gái sang Trung Quốc\n"
+                      "Ngày 10/7, Công an tỉnh Nghệ An vừa ngăn chặn ý đồ lừa đảo 3 bé gái đi lao động bất hợp pháp "
+                      "tại Trung Quốc.")
+    assert rules()(article).event_types == ["human_trafficking"]
