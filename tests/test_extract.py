@@ -803,3 +803,15 @@ def test_luring_girls_to_work_illegally_abroad_is_trafficking_not_fraud() -> Non
                       "Ngày 10/7, Công an tỉnh Nghệ An vừa ngăn chặn ý đồ lừa đảo 3 bé gái đi lao động bất hợp pháp "
                       "tại Trung Quốc.")
     assert rules()(article).event_types == ["human_trafficking"]
+
+
+def test_each_statistic_is_an_event_of_its_own_unless_it_breaks_down_or_restates_one() -> None:
+    _, debts = told("wage_arrears", "2022-07-20",
+        "Bảo đảm quyền lợi người lao động",
+        "Tính đến ngày 30/6/2022, toàn tỉnh Hà Nam còn 118 doanh nghiệp nợ đóng BHXH từ 3 tháng trở lên.",
+        "Trong đó, 40 doanh nghiệp nợ BHXH trên 12 tháng.",
+        "Trong 6 tháng, LĐLĐ tỉnh đã khởi kiện 03 doanh nghiệp nợ BHXH kéo dài ra Tòa án.",
+        "Cả 118 doanh nghiệp nợ đóng BHXH đều đã được đôn đốc.",
+    )
+    assert [(e.kind, sorted(c.value for c in e.counts)) for e in debts] == \
+        [("aggregate", [40, 118]), ("aggregate", [3])]

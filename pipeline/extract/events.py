@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from pipeline.document import Document, Event, Sentence
+from pipeline.document import Document, Event, Kind, Sentence
 from pipeline.extract import mentions
 from pipeline.extract.cues import activity_labels, labels_in_context, phrases, typed_labels, whole_word_cues
 from pipeline.extract.kinds import StatementKind
@@ -39,6 +39,7 @@ class Particulars:
     districts: set[str] = field(default_factory=set)
     communes: set[str] = field(default_factory=set)
     sums: set[float] = field(default_factory=set)
+    figures: set[tuple[str, float]] = field(default_factory=set)  # (unit, value) of all its counts
     another: bool = False
 
     def fits(self, other: Particulars) -> bool:
@@ -54,6 +55,7 @@ class Particulars:
         self.districts |= other.districts
         self.communes |= other.communes
         self.sums |= other.sums
+        self.figures |= other.figures
 
 
 @component("events")
@@ -93,7 +95,7 @@ class EventBuilder:
                 continue
             if label in told and all(s.index == 0 for s in sentences):
                 continue  # a title restates the story the body tells (as a statistic, say)
-            for sentence, retold in self.occurrences(doc, sentences, label):
+            for sentence, retold in self.occurrences(doc, sentences, label, kind):
                 text, start, end = doc.span(sentence.start, sentence.end)
                 doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
                                         sentence=sentence.index, confidence=min(1.0, sentence.labels[label]),
@@ -153,16 +155,24 @@ class EventBuilder:
             return labels
         return [label for label in labels if label in activity_labels() or label not in contexts["topic"]]
 
-    def occurrences(self, doc: Document, sentences: list[Sentence], label: str) -> list[tuple[Sentence, list[int]]]:
+    def occurrences(self, doc: Document, sentences: list[Sentence], label: str,
+                    kind: Kind = "incident") -> list[tuple[Sentence, list[int]]]:
         """The group's occurrences, read in text order: a sentence that names a day, district or
         commune other than the story's so far starts another one (or goes back to an earlier one it
         fits); any other goes on telling the latest. Each occurrence is quoted by its best sentence,
-        and its other sentences are kept for the figures they add (the damage of the same fire)."""
+        and its other sentences are kept for the figures they add (the damage of the same fire).
+        Each sentence of statistics gives a statistic of its own (the debtors of a province, the
+        lawsuits against them), unless it breaks down the one before ("Trong đó, ...") or gives
+        again one of an earlier one's figures."""
         body = [s for s in sentences if s.index > 0] or sentences
         episodes: list[tuple[list[Sentence], Particulars]] = []
         for sentence in sorted(body, key=lambda s: s.index):
             mine = self.particulars(doc, sentence)
-            home = next((e for e in reversed(episodes) if e[1].fits(mine)), None)
+            if kind == "aggregate":
+                home = episodes[-1] if episodes and self.kind.breakdown.search(sentence.text.lower()) \
+                    else next((e for e in reversed(episodes) if e[1].figures & mine.figures), None)
+            else:
+                home = next((e for e in reversed(episodes) if e[1].fits(mine)), None)
             if home is None:
                 episodes.append(([sentence], mine))
             else:
@@ -179,7 +189,8 @@ class EventBuilder:
         Công an cho biết") is when it was told, not when it happened."""
         lowered = sentence.text.lower()
         found = Particulars(another=bool(self.another.search(lowered)))
-        found.sums = {c.value for c in mentions.counts(doc, sentence) if c.unit == "money_vnd" and not c.per_unit}
+        found.figures = {(c.unit, c.value) for c in mentions.counts(doc, sentence) if not c.per_unit}
+        found.sums = {value for unit, value in found.figures if unit == "money_vnd"}
         if not self.report.search(lowered):
             found.days = {t.start_date for t in mentions.times(doc, sentence)
                           if t.start_date and not t.is_period and len(t.start_date) == 10}

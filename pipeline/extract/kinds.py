@@ -76,8 +76,8 @@ class StatementKind:
             occurrences = [c for c in occurrences if nearest_label(sentence, c.start, c.end, labels) == label]
             if occurrences and all(c.value < 2 for c in occurrences):
                 return "incident"  # "1 vụ cướp giật" beside "2 vụ trộm cắp"
-        if any(c.value >= 2 for c in occurrences):
-            return "aggregate"
+        if any(c.value >= 2 for c in occurrences) or (label in owed_labels() and companies):
+            return "aggregate"  # several cases, or debts of several employers ("khởi kiện 3 doanh nghiệp nợ BHXH")
         times = mentions.times(doc, sentence)
         if any(not t.is_period for t in times) or single or cues & self.once:
             return "incident"  # what happened on a day, or to one company, is one occurrence
