@@ -186,17 +186,22 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
                                                                    search.get("threshold", [defaults["threshold"]]))]
     count_thresholds = search.get("count_threshold", [None]) if stages.count_params is not None else [None]
     gold = {g["doc_id"]: g for g in labelled.golds}
+    # one split of a few hundred articles ranks settings by luck as much as by merit: each
+    # setting is judged by its mean over `repeats` differently shuffled splits
+    repeats = search.get("repeats", 1)
     trials = []
     reports = []
     for params in grid:
-        by_threshold = out_of_fold(docs, labelled.golds, stages, params, folds, count_thresholds=count_thresholds)
-        for count_threshold, predicted in by_threshold.items():
-            report = score(gold, predicted)
+        runs = [out_of_fold(docs, labelled.golds, stages, params, folds, seed=seed,
+                            count_thresholds=count_thresholds) for seed in range(repeats)]
+        for count_threshold in runs[0]:
+            report, *others = [score(gold, run[count_threshold]) for run in runs]
+            mean = sum(objective(r) for r in [report, *others]) / repeats
             reports.append(report)
             trials.append({"params": params, "count_threshold": count_threshold,
-                           "objective": round(objective(report), 4), "metrics": report.metrics})
+                           "objective": round(mean, 4), "metrics": report.metrics})
             say(f"C={params['C']} threshold={params['threshold']} count threshold={count_threshold}: "
-                f"objective {objective(report):.3f}")
+                f"objective {mean:.3f}")
     chosen = max(range(len(trials)), key=lambda i: trials[i]["objective"])
     best = trials[chosen]
     if best["count_threshold"] is not None:  # a threshold changes no fit: only the config keeps it
@@ -217,7 +222,7 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
         "articles": len(docs),
         "params": best["params"],
         "count_threshold": best["count_threshold"],
-        "cross_validation": {"folds": folds, "metrics": best["metrics"],
+        "cross_validation": {"folds": folds, "repeats": repeats, "metrics": best["metrics"],
                              "intervals": intervals(reports[chosen]), "trials": trials},
         "versions": {"python": platform.python_version(), "vnsec": __version__,
                      **{lib: version(lib) for lib in ("scikit-learn", "skops", "underthesea", "spacy", "numpy")}},

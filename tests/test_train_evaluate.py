@@ -43,6 +43,11 @@ def test_trained_model_records_what_it_learned_from(trained: Path) -> None:
     assert len(meta["cross_validation"]["trials"]) == len(search["C"]) * len(search["threshold"]) * len(
         search["count_threshold"])
     assert meta["count_threshold"] in search["count_threshold"]
+    # settings are judged by their mean over several shuffled splits, and the best mean wins
+    assert meta["cross_validation"]["repeats"] == search["repeats"] > 1
+    chosen = next(t for t in meta["cross_validation"]["trials"]
+                  if t["params"] == meta["params"] and t["count_threshold"] == meta["count_threshold"])
+    assert chosen["objective"] == max(t["objective"] for t in meta["cross_validation"]["trials"])
     saved = tomllib.loads((trained / "config.toml").read_text())
     assert saved["components"]["count_filter"]["threshold"] == meta["count_threshold"]
     # every learned component is retrained and saved beside the config that loads it
