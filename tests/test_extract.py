@@ -704,10 +704,13 @@ def test_taking_money_by_force_is_robbery_and_taking_a_life_is_a_figure_of_speec
     assert none == []
 
 
+def cue_labels(sentence: str) -> set[str]:
+    """The event types the lexicon's cues give a sentence, before any learned typer."""
+    doc = rules().document(Article(doc_id="c", text="Tin địa phương\n" + sentence))
+    return {c.label for s in doc.sentences for c in s.cues}
+
+
 def test_cues_read_as_people_mean_them() -> None:
-    def cue_labels(sentence: str) -> set[str]:
-        doc = rules().document(Article(doc_id="c", text="Tin địa phương\n" + sentence))
-        return {c.label for s in doc.sentences for c in s.cues}
     assert "crackdown_campaign" not in cue_labels(
         "Sáng 6/2, tại cảng cá Tam Giang (Quảng Nam) diễn ra lễ ra quân đánh bắt hải sản của hàng trăm ngư dân.")
     assert "crackdown_campaign" in cue_labels("Sáng 6/2, Công an tỉnh ra quân trấn áp tội phạm dịp Tết.")
@@ -784,7 +787,6 @@ def test_a_case_in_another_province_is_another_occurrence_but_a_travellers_home_
         "Khoảng 17h30 ngày 10/2, khi đến đoạn qua xã Phù Việt (huyện Thạch Hà, Hà Tĩnh), xe tông trúng ông Ngọc.",
     )
     assert len(crashes) == 1
-
 
 
 def test_a_bare_poisoning_reads_as_what_the_article_says_poisoned() -> None:
