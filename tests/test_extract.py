@@ -721,6 +721,8 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Sáng 9/5, hàng chục công nhân bị ngộ độc khí tại nhà máy.") == {"workplace_accident"}
     assert cue_labels("Sáng 24/9, hàng trăm người dân đã tụ tập phản đối dự án bãi rác.") == {"protest"}
     assert cue_labels("Bộ Nội vụ xác định có 58 trường hợp được bổ nhiệm sai tại 9 địa phương.") == {"corruption"}
+    assert cue_labels("Sáng 14/1, xe container bất ngờ lật nghiêng trên quốc lộ 5.") == {"traffic_accident"}
+    assert cue_labels("Tối 11/8, B. dùng dao khống chế con gái 5 tuổi làm con tin.") == {"violent_crime"}
 
 
 def test_an_incident_told_without_any_place_in_vietnam_is_not_relevant() -> None:
