@@ -723,6 +723,8 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Bộ Nội vụ xác định có 58 trường hợp được bổ nhiệm sai tại 9 địa phương.") == {"corruption"}
     assert cue_labels("Sáng 14/1, xe container bất ngờ lật nghiêng trên quốc lộ 5.") == {"traffic_accident"}
     assert cue_labels("Tối 11/8, B. dùng dao khống chế con gái 5 tuổi làm con tin.") == {"violent_crime"}
+    # crossing the border oneself is no trafficking in people
+    assert cue_labels("Bùi Thị Lịch nhập cảnh trái phép từ Trung Quốc, mang theo 1,17 kg ma túy.") == {"drugs"}
 
 
 def test_an_incident_told_without_any_place_in_vietnam_is_not_relevant() -> None:
