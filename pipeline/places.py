@@ -438,7 +438,10 @@ class Gazetteer:
             if r.chosen is not None and not r.numbered:
                 anchors.add(r.chosen.province)
         districts = [r for r in raws if r.level == "district" and r.chosen is None]
-        for r in districts:  # names that the unit word alone tells apart ("quận Tân Phú")
+        stated = set(anchors)
+        for r in districts:  # names that the unit word alone tells apart ("quận Tân Phú"), unless
+            if any(c.province in stated for c in r.cands):  # a province named picks one whose unit
+                continue  # has changed since ("huyện Phong Điền, tỉnh Thừa Thiên - Huế")
             r.chosen = self._choose(r, set(), set())
             if r.chosen is not None and not r.numbered:
                 anchors.add(r.chosen.province)

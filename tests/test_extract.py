@@ -702,6 +702,7 @@ def test_taking_money_by_force_is_robbery_and_taking_a_life_is_a_figure_of_speec
     _, none = told("robbery", "2017-06-10", "Tai nạn thảm khốc",
                    "Vụ tai nạn đã cướp đi sinh mạng của 3 người trong một gia đình.")
     assert none == []
+    assert "robbery" not in cue_labels("Vụ nổ bom ở Văn Phú, Hà Đông cướp đi 5 sinh mạng.")
 
 
 def cue_labels(sentence: str) -> set[str]:

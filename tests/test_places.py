@@ -125,6 +125,8 @@ def test_ambiguous_district_resolved_by_context(gaz: Gazetteer) -> None:
     assert provinces(gaz, "Tại huyện Châu Thành", context_provinces=["Bến Tre"]) == ["Bến Tre"]
     # the unit word tells "quận Tân Phú" (Hồ Chí Minh) from "huyện Tân Phú" (Đồng Nai)
     assert provinces(gaz, "quận Tân Phú và huyện Tân Phú") == ["Hồ Chí Minh", "Đồng Nai"]
+    # a province named beats a unit word that has changed since (Phong Điền became a thị xã in 2024)
+    assert provinces(gaz, "huyện Phong Điền, tỉnh Thừa Thiên - Huế") == ["Huế", "Huế"]
 
 
 def test_numbered_units_need_context_unless_one_city_numbers_them(gaz: Gazetteer) -> None:

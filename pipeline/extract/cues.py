@@ -54,7 +54,7 @@ def cue_lexicon(path: str) -> tuple[re.Pattern[str], dict[str, list[tuple[str, f
 def _figured_cues(path: str) -> list[tuple[re.Pattern[str], str]]:
     qualifiers = alternation(normalise_str(r["word"]).lower() for r in read_tsv("lexicons", "qualifiers.tsv"))
     figure = rf"(?:(?:{qualifiers})\s+)*(?:\d[\d.,]*|hàng (?:chục|trăm|nghìn|ngàn))"
-    phrases = sorted(c for c in _cue_labels(path) if FIGURE in c)
+    phrases = sorted((c for c in _cue_labels(path) if FIGURE in c), key=lambda c: (-len(c), c))  # longest wins
     return [(re.compile(figure.join(map(re.escape, p.split(FIGURE)))), p) for p in phrases]
 
 
