@@ -74,6 +74,12 @@ class PlaceMention:
     foreign: bool = False
     ward_2025: bool = False  # named as a ward of the 2025 map: the text postdates the merger
     residence: bool = False  # where a person lives or comes from ("trú tại", "quê"), not where it happened
+    route: bool = False  # an end of a route ("xe khách chạy tuyến Móng Cái - Hòa Bình"), not where it happened
+
+    @property
+    def incidental(self) -> bool:
+        """Named in passing (a home, a route's end): where the event happened only if nothing else says."""
+        return self.residence or self.route
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +261,8 @@ class Gazetteer:
         abbreviated = "".join(rf"|(?<=\b{re.escape(w[:-1])})\." for w in self._units if w.endswith("."))
         clause = rf"(?:[^();.!?\n]{abbreviated})"
         self._residence = re.compile(rf"(?<!\w)(?:{words('residence')})(?!\w){clause}{{0,120}}")
+        # a route named by its ends: "chạy tuyến Móng Cái (Quảng Ninh) - Hòa Bình"
+        self._route = re.compile(r"(?<!\w)tuyến\s+[^\W\d][^,.;!?\n]{0,40}?\s[-–]\s[^\W\d]\w*(?:\s[^\W\d]\w*){0,3}")
         self._street_end = ending("street")
         # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
         self._road_end = re.compile(rf"(?<!\w)(?:{words('street')}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
@@ -326,7 +334,9 @@ class Gazetteer:
         raws = [r for r in raws if not any(s <= r.start and r.end <= e for s, e in links)]
         self._resolve(raws, context_provinces)
         spans = [m.span() for m in self._residence.finditer(text)]
-        return [self._mention(text, r, any(s <= r.start and r.end <= e for s, e in spans)) for r in raws]
+        routes = [m.span() for m in self._route.finditer(text)]
+        return [self._mention(text, r, any(s <= r.start and r.end <= e for s, e in spans),
+                              any(s <= r.start and r.end <= e for s, e in routes)) for r in raws]
 
     def _unit_mention(self, m: re.Match[str]) -> _Raw | None:
         word = m["au"].rstrip()
@@ -476,9 +486,9 @@ class Gazetteer:
         # a commune name found in two districts of the province: the district stays unknown
         return top[0] if len({c.district for c in top if c.district}) <= 1 else replace(top[0], district=None)
 
-    def _mention(self, text: str, r: _Raw, residence: bool = False) -> PlaceMention:
+    def _mention(self, text: str, r: _Raw, residence: bool = False, route: bool = False) -> PlaceMention:
         pm = PlaceMention(r.start, r.end, text[r.start:r.end], r.level, foreign=r.level == "foreign",
-                          residence=residence)
+                          residence=residence, route=route)
         c = r.chosen
         if r.level == "district":
             pm.district = r.name

@@ -155,7 +155,11 @@ def test_the_address_a_commune_heads_tells_its_province() -> None:
     route = Article(doc_id="a2", text="Tin giao thông\n"
                                       "Sáng 3/2, xe khách chạy tuyến Móng Cái – Hòa Bình gặp tai nạn giao thông, "
                                       "làm 2 người bị thương.")
-    assert rules()(route).events[0].location.province == "Quảng Ninh"
+    assert rules()(route).events[0].location.province == "Quảng Ninh"  # its ends, when nothing else says
+    crash = Article(doc_id="a3", text="Tin giao thông\n"
+                                      "Sáng 6/2, xe khách chạy tuyến Móng Cái (Quảng Ninh) - Hòa Bình gặp tai nạn giao "
+                                      "thông khi qua dốc Cun thuộc TP Hòa Bình, làm 2 người bị thương.")
+    assert rules()(crash).events[0].location.province == "Hòa Bình"
 
 
 def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:

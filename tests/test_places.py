@@ -226,3 +226,8 @@ def test_districts_merged_away_before_2025_are_read_in_archives_but_yield_to_tod
     # Hòa Bình's former Kỳ Sơn does not take the Kỳ Sơn of Nghệ An that exists today
     (district,) = [p for p in gaz.find("Công an huyện Kỳ Sơn bắt giữ hai đối tượng") if p.level == "district"]
     assert district.province == "Nghệ An"
+
+
+def test_the_ends_of_a_route_are_named_in_passing(gaz: Gazetteer) -> None:
+    found = find(gaz, "xe khách chạy tuyến Hà Nội - Lào Cai gặp nạn tại Yên Bái")
+    assert [(m.province, m.incidental) for m in found] == [("Hà Nội", True), ("Lào Cai", True), ("Yên Bái", False)]

@@ -195,7 +195,7 @@ class EventBuilder:
             found.days = {t.start_date for t in mentions.times(doc, sentence)
                           if t.start_date and not t.is_period and len(t.start_date) == 10}
         for p in mentions.places(doc, sentence):
-            if p.foreign or p.residence:  # where someone lives says nothing of where it happened
+            if p.foreign or p.incidental:  # where someone lives, where a route runs: not where it happened
                 continue
             # a province by its unit word or through its district; a bare name may be anyone's
             # origin ("phượt thủ ở Hà Nội")

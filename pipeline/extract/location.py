@@ -30,7 +30,7 @@ class EventLocation:
             for place in mentions.places(doc, sentence):
                 if place.foreign:
                     abroad += 1
-                elif place.province and not place.residence:
+                elif place.province and not place.incidental:
                     votes[place.province] += 2 if sentence.index == 0 else 1
         # the province the article is about: most named, the title counting double; an
         # article that names more places abroad than at home tells of events abroad
@@ -75,8 +75,8 @@ class EventLocation:
         for sentence in reversed(doc.sentences[first:event.sentence + 1]):
             found = mentions.places(doc, sentence)
             domestic = [p for p in found if p.province and not p.foreign]
-            if any(not p.residence for p in domestic):
-                return self.location(doc, sentence.start, [p for p in domestic if not p.residence], written)
+            if any(not p.incidental for p in domestic):
+                return self.location(doc, sentence.start, [p for p in domestic if not p.incidental], written)
             if domestic and home is None:
                 home = self.location(doc, sentence.start, domestic, written)
             if any(p.foreign for p in found) and (sentence.index == event.sentence or mostly_abroad):
