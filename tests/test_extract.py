@@ -729,6 +729,8 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Sáng 14/1, xe container bất ngờ lật nghiêng trên quốc lộ 5.") == {"traffic_accident"}
     assert cue_labels("Tối 11/8, B. dùng dao khống chế con gái 5 tuổi làm con tin.") == {"violent_crime"}
     assert cue_labels("Ở phía Bắc sân bay còn 11 đơn vị pháo của quân đội đang đóng quân.") == set()
+    # a ship that rams a fishing boat collides, as a truck does
+    assert cue_labels("Tàu cá TG 94169 TS bị tàu SPARLYA số tàu 257316000 đâm dẫn đến chìm.") == {"traffic_accident"}
     # crossing the border oneself is no trafficking in people
     assert cue_labels("Bùi Thị Lịch nhập cảnh trái phép từ Trung Quốc, mang theo 1,17 kg ma túy.") == {"drugs"}
 
