@@ -262,7 +262,8 @@ class Gazetteer:
         clause = rf"(?:[^();.!?\n]{abbreviated})"
         self._residence = re.compile(rf"(?<!\w)(?:{words('residence')})(?!\w){clause}{{0,120}}")
         # a route named by its ends: "chạy tuyến Móng Cái (Quảng Ninh) - Hòa Bình"
-        self._route = re.compile(r"(?<!\w)tuyến\s+[^\W\d][^,.;!?\n]{0,40}?\s[-–]\s[^\W\d]\w*(?:\s[^\W\d]\w*){0,3}")
+        self._route = re.compile(rf"(?<!\w)(?:{words('route')})\s+[^\W\d][^,.;!?\n]{{0,40}}?\s[-–]\s"
+                                 r"[^\W\d]\w*(?:\s[^\W\d]\w*){0,3}")
         self._street_end = ending("street")
         # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
         self._road_end = re.compile(rf"(?<!\w)(?:{words('street')}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
@@ -333,10 +334,11 @@ class Gazetteer:
         links = asides(text)
         raws = [r for r in raws if not any(s <= r.start and r.end <= e for s, e in links)]
         self._resolve(raws, context_provinces)
-        spans = [m.span() for m in self._residence.finditer(text)]
-        routes = [m.span() for m in self._route.finditer(text)]
-        return [self._mention(text, r, any(s <= r.start and r.end <= e for s, e in spans),
-                              any(s <= r.start and r.end <= e for s, e in routes)) for r in raws]
+        homes, routes = ([m.span() for m in pattern.finditer(text)] for pattern in (self._residence, self._route))
+
+        def within(spans: list[tuple[int, int]], r: _Raw) -> bool:
+            return any(s <= r.start and r.end <= e for s, e in spans)
+        return [self._mention(text, r, within(homes, r), within(routes, r)) for r in raws]
 
     def _unit_mention(self, m: re.Match[str]) -> _Raw | None:
         word = m["au"].rstrip()
