@@ -82,6 +82,12 @@ def test_a_figure_goes_to_the_event_whose_cue_it_stands_by() -> None:
     assert counts == {"gambling": [(5, "suspects"), (20_000_000, "money_vnd")], "drugs": [(2, "suspects")]}
 
 
+def types_of(*lines: str) -> list[str]:
+    """The event types the rule pipeline gives an article of these lines, under a dateline that
+    names a province (an article that names nothing of Vietnam is not relevant at all)."""
+    return rules()(Article(doc_id="t", text="\n".join(["Tin Hà Nội", *lines]))).event_types
+
+
 def kinds(text: str) -> set[str]:
     return {e.kind for e in rules()(Article(doc_id="k", text="Tin lao động Bình Dương\n" + text)).events}
 
@@ -173,13 +179,11 @@ def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
 
 
 def test_links_to_other_stories_and_advice_state_no_event() -> None:
-    def types(text: str) -> list[str]:
-        return rules()(Article(doc_id="n", text="Tin tổng hợp\n" + text)).event_types
     # the site's links to other stories run to the end of the line
-    assert types("Lễ hội hoa diễn ra tại Đà Lạt. >> Xem thêm: Tai nạn giao thông kinh hoàng trên quốc lộ 19\n"
+    assert types_of("Lễ hội hoa diễn ra tại Đà Lạt. >> Xem thêm: Tai nạn giao thông kinh hoàng trên quốc lộ 19\n"
                  "Du khách đổ về đông.") == []
-    assert types("Trong trường hợp bị ngộ độc thực phẩm, cần đưa ngay người bệnh đến cơ sở y tế.") == []
-    assert types("Công an tỉnh khuyến cáo người dân cảnh giác với các thủ đoạn lừa đảo trực tuyến.") == []
+    assert types_of("Trong trường hợp bị ngộ độc thực phẩm, cần đưa ngay người bệnh đến cơ sở y tế.") == []
+    assert types_of("Công an tỉnh khuyến cáo người dân cảnh giác với các thủ đoạn lừa đảo trực tuyến.") == []
     # what it was first taken for is no event ("ai cũng nghĩ đây là một vụ tai nạn")
     from pipeline.extract.cues import labels_in_context
     doc = rules().document(Article(doc_id="n", text="Tin\nAi cũng nghĩ đây là một vụ tai nạn do điện giật, nhưng "
@@ -188,16 +192,14 @@ def test_links_to_other_stories_and_advice_state_no_event() -> None:
 
 
 def test_food_poisoning_is_told_by_food_and_symptoms_not_by_pesticide_or_lead() -> None:
-    def types(text: str) -> list[str]:
-        return rules()(Article(doc_id="p", text="Tin y tế Đồng Nai\n" + text)).event_types
-    assert types("Hai công nhân bị ngộ độc thuốc sâu, được đưa đi cấp cứu.") == []
-    assert types("Bé trai nhập viện vì ngộ độc chì do dùng thuốc cam.") == []
-    assert types("Hơn 50 công nhân bị ngộ độc thực phẩm sau bữa ăn ca.") == ["food_poisoning"]
+    assert types_of("Hai công nhân bị ngộ độc thuốc sâu, được đưa đi cấp cứu.") == []
+    assert types_of("Bé trai nhập viện vì ngộ độc chì do dùng thuốc cam.") == []
+    assert types_of("Hơn 50 công nhân bị ngộ độc thực phẩm sau bữa ăn ca.") == ["food_poisoning"]
     # the story told by its symptoms after a meal, before anyone names the poisoning
-    assert types("Trưa 21/7, sau khi ăn bữa trưa, hơn 300 công nhân có biểu hiện đau bụng, buồn nôn.") \
+    assert types_of("Trưa 21/7, sau khi ăn bữa trưa, hơn 300 công nhân có biểu hiện đau bụng, buồn nôn.") \
         == ["food_poisoning"]
     # a purpose is no event: "để phát hiện kịp thời hành vi tham nhũng"
-    assert types("Cơ quan này sẽ rà soát hồ sơ để phát hiện kịp thời hành vi tham nhũng.") == []
+    assert types_of("Cơ quan này sẽ rà soát hồ sơ để phát hiện kịp thời hành vi tham nhũng.") == []
 
 
 def test_workers_gathering_at_the_gate_to_claim_wages_is_a_labour_protest() -> None:
@@ -237,9 +239,7 @@ def test_a_link_to_another_story_states_no_event() -> None:
 
 
 def test_a_stab_to_the_body_is_violence_not_a_collision() -> None:
-    def types(text: str) -> list[str]:
-        return rules()(Article(doc_id="s", text="Tin an ninh Hà Nội\n" + text)).event_types
-    assert types("Tối 2/5, Nguyễn Văn A. dùng chai bia vỡ đâm vào ngực anh B. tại quán nhậu.") == ["violent_crime"]
+    assert types_of("Tối 2/5, Nguyễn Văn A. dùng chai bia vỡ đâm vào ngực anh B. tại quán nhậu.") == ["violent_crime"]
 
 
 def test_an_event_is_quoted_from_the_sentence_that_tells_it_not_from_its_reward() -> None:
@@ -802,14 +802,12 @@ def test_a_case_in_another_province_is_another_occurrence_but_a_travellers_home_
 
 
 def test_a_bare_poisoning_reads_as_what_the_article_says_poisoned() -> None:
-    def types(*lines: str) -> list[str]:
-        return rules()(Article(doc_id="n", text="\n".join(["Tin Gia Lai", *lines]))).event_types
     pesticide = "Bác sĩ xác định bà Lựu bị ngộ độc thuốc sâu."
-    assert types("Chiều 6/6, bệnh viện tỉnh Gia Lai đang điều trị cho bà Lựu do bị ngộ độc.", pesticide) == []
+    assert types_of("Chiều 6/6, bệnh viện tỉnh Gia Lai đang điều trị cho bà Lựu do bị ngộ độc.", pesticide) == []
     gas = "Nguyên nhân ban đầu do rò rỉ khí tại xưởng."
-    assert types("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc, phải đưa đi cấp cứu.", gas) == \
+    assert types_of("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc, phải đưa đi cấp cứu.", gas) == \
         ["workplace_accident"]
-    assert types("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc sau bữa ăn sáng.") == ["food_poisoning"]
+    assert types_of("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc sau bữa ăn sáng.") == ["food_poisoning"]
 
 
 def test_luring_girls_to_work_illegally_abroad_is_trafficking_not_fraud() -> None:
