@@ -485,8 +485,13 @@ class Gazetteer:
         if not any(best[:3]) and (r.numbered or not (len({c.province for c in r.cands}) == 1
                                                      or (r.level == "district" and best[3]))):
             return None
-        # a commune name found in two districts of the province: the district stays unknown
-        return top[0] if len({c.district for c in top if c.district}) <= 1 else replace(top[0], district=None)
+        # a commune name found in two districts of the province: the district stays unknown; so
+        # does one the text places in another district of the province than the table does (a
+        # commune merged away before 2025 whose name lives on elsewhere: "huyện Gia Lâm ... xã Kim Sơn")
+        elsewhere = r.level == "commune" and not best[0] and any(p == top[0].province for p, _ in districts)
+        if elsewhere or len({c.district for c in top if c.district}) > 1:
+            return replace(top[0], district=None)
+        return top[0]
 
     def _mention(self, text: str, r: _Raw, residence: bool = False, route: bool = False) -> PlaceMention:
         pm = PlaceMention(r.start, r.end, text[r.start:r.end], r.level, foreign=r.level == "foreign",

@@ -214,3 +214,21 @@ def test_a_birth_year_does_not_date_the_story() -> None:
     assert article_year("Theo Nghị định 2015 và Luật số 2014, vụ việc xảy ra năm 2016.") == 2016
     assert article_year("Hơn 2000 người dập lửa. Điều 279 BLHS năm 1999 (sửa đổi, bổ sung năm 2009) nói rõ.") is None
     assert article_year("Xe tải BKS Lào UN-2043 gây tai nạn sáng 5/6/2017, ngày 6-6-2017 tài xế ra trình diện.") == 2017
+
+
+def test_a_baseline_figures_are_compared_with_is_marked() -> None:
+    found = find_times("Năm 2024 xảy ra 6 cuộc ngừng việc, giảm 4 cuộc so với cùng kỳ năm ngoái.", date(2025, 1, 5))
+    assert [(t.text, t.compared) for t in found] == [("Năm 2024", False), ("năm ngoái", True)]
+
+
+def test_a_statistic_is_not_dated_by_the_baseline_told_before_it() -> None:
+    with data_path("config", "pipeline.toml").open("rb") as fh:
+        extractor = Extractor.from_config(tomllib.load(fh))
+    article = Article(doc_id="cmp", published="2024-07-15", text="\n".join([
+        "Tranh chấp lao động 6 tháng đầu năm",
+        "6 tháng đầu năm 2024, tỉnh Bình Dương xảy ra 15 vụ ngừng việc tập thể.",
+        "So với cùng kỳ năm ngoái, số vụ giảm 7 vụ.",
+        "Ngoài ra, có 42 doanh nghiệp trên địa bàn tỉnh nợ bảo hiểm xã hội với số tiền hơn 120 tỷ đồng.",
+    ]))
+    debts = [e for e in extractor(article).events if e.type == "wage_arrears"]
+    assert [(e.kind, e.time.start, e.time.end) for e in debts] == [("aggregate", "2024-01", "2024-06")]

@@ -410,6 +410,7 @@ def test_labour_events_as_the_press_words_them() -> None:
     assert cued("Một công nhân nhà máy giấy tử vong trong lúc làm việc.") == {"workplace_accident"}
     assert cued("Tình trạng chậm đóng, nợ đọng BHXH còn lớn; doanh nghiệp chây ì đóng BHXH.") == {"wage_arrears"}
     assert cued("Công ty cắt giảm nhân sự do thiếu đơn hàng.") == {"layoff_closure"}
+    assert "strike" in cued("Sáng 17/9, khoảng 800 công nhân đã đồng loạt nghỉ làm để đòi lương.")
     # firing one teacher, or a plant halting for repairs, is no layoff: those words stay out
     assert cued("Trường đã chấm dứt hợp đồng lao động với cô giáo; nhà máy ngừng sản xuất 4 ngày.") == set()
 
@@ -725,6 +726,8 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Hàng chục công nhân bị ngộ độc khí do bồn chứa rò rỉ hóa chất.") == {"workplace_accident"}
     assert cue_labels("Sáng 9/5, hàng chục công nhân bị ngộ độc khí tại nhà máy.") == {"workplace_accident"}
     assert cue_labels("Sáng 24/9, hàng trăm người dân đã tụ tập phản đối dự án bãi rác.") == {"protest"}
+    assert cue_labels("Sáng 21/5, người dân xã Tân Phước tụ tập trước trụ sở UBND xã để phản đối việc bồi thường.") \
+        == {"protest"}
     assert cue_labels("Bộ Nội vụ xác định có 58 trường hợp được bổ nhiệm sai tại 9 địa phương.") == {"corruption"}
     assert cue_labels("Sáng 14/1, xe container bất ngờ lật nghiêng trên quốc lộ 5.") == {"traffic_accident"}
     assert cue_labels("Tối 11/8, B. dùng dao khống chế con gái 5 tuổi làm con tin.") == {"violent_crime"}

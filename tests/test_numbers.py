@@ -64,6 +64,7 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
         ("Ngọn lửa thiêu rụi hơn 100 ki-ốt.", [("hơn 100 ki-ốt", 100, "other", "at_least")]),
         ("Vụ cháy làm 3 người chết và 4 người bị thương nhẹ.",
          [("3 người chết", 3, "deaths", "exact"), ("4 người bị thương", 4, "injuries", "exact")]),
+        ("Vụ nổ khiến 5 thực khách bị thương.", [("5 thực khách bị thương", 5, "injuries", "exact")]),
         ("Vụ sập giàn giáo khiến 02 công nhân tử vong tại chỗ.",
          [("02 công nhân tử vong", 2, "deaths", "exact")]),
         ("Tai nạn làm chết 5 người tại chỗ.", [("5 người", 5, "deaths", "exact")]),

@@ -231,3 +231,12 @@ def test_districts_merged_away_before_2025_are_read_in_archives_but_yield_to_tod
 def test_the_ends_of_a_route_are_named_in_passing(gaz: Gazetteer) -> None:
     found = find(gaz, "xe khách chạy tuyến Hà Nội - Lào Cai gặp nạn tại Yên Bái")
     assert [(m.province, m.incidental) for m in found] == [("Hà Nội", True), ("Lào Cai", True), ("Yên Bái", False)]
+
+
+def test_a_commune_the_text_places_in_another_district_keeps_no_district_from_the_table(gaz: Gazetteer) -> None:
+    # Gia Lâm's xã Kim Sơn was merged away before 2025; the table knows only Sơn Tây's
+    found = gaz.find("Công an huyện Gia Lâm (Hà Nội) bắt quả tang 20 đối tượng đánh bạc tại xã Kim Sơn.")
+    commune = next(m for m in found if m.level == "commune")
+    assert (commune.province, commune.district, commune.commune) == ("Hà Nội", None, "Kim Sơn")
+    alone = next(m for m in gaz.find("Vụ việc xảy ra tại xã Kim Sơn, thị xã Sơn Tây, Hà Nội.") if m.level == "commune")
+    assert (alone.province, alone.district) == ("Hà Nội", "Sơn Tây")

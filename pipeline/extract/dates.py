@@ -38,6 +38,7 @@ class TimeMention:
     is_period: bool = False
     relative: bool = False  # depends on the day of writing or on an earlier date
     anaphoric: bool = False  # "cùng ngày": the day of a date told before
+    compared: bool = False  # the baseline figures are set against ("so với cùng kỳ năm ngoái")
 
     @property
     def spans_a_statistic(self) -> bool:
@@ -180,6 +181,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "to": re.compile(rf"\s*(?:{lx.alt('to')})\s*", flags),
         "list": re.compile(r"\s*(?:,|và|,\s*và)\s*", flags),
         "block": re.compile(rf"(?<!\w)(?:{lx.alt('block')})\s*$", flags),
+        "comparison": re.compile(rf"(?<!\w)(?:{lx.alt('comparison')})\s*$", flags),
         # case-sensitive: "Luật Lao động năm 2019" names a law, "pháp luật năm 2023" does not
         "law": re.compile(rf"(?<!\w)(?:{lx.alt('law')})(?!\w)[^,;.:()\n]{{0,40}}$"),
     }
@@ -440,5 +442,6 @@ def find_times(text: str, reference: date | None = None, *, default_year: YearHi
             start=a.start, end=a.end, text=text[a.start:a.end],
             start_date=lo.iso() if lo else None, end_date=hi.iso() if hi else None,
             is_period=a.kind != "day", relative=a.relative, anaphoric=a.anaphoric,
+            compared=bool(_patterns()["comparison"].search(text, max(0, a.start - 30), a.start)),
         ))
     return mentions

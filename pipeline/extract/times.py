@@ -1,5 +1,6 @@
 """When each event happened: the time its evidence sentence names, else the one the story
-set just before ("Khoảng 9h ngày 21/5, giàn giáo đổ sập... Vụ tai nạn làm 2 người tử vong")."""
+set just before ("Khoảng 9h ngày 21/5, giàn giáo đổ sập... Vụ tai nạn làm 2 người tử vong").
+A baseline the figures are compared with ("so với cùng kỳ năm ngoái") dates nothing."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class EventTime:
 
     @staticmethod
     def own(doc: Document, event: Event) -> tuple[int, TimeMention] | None:
-        found = mentions.times(doc, doc.sentences[event.sentence])
+        found = [t for t in mentions.times(doc, doc.sentences[event.sentence]) if not t.compared]
         if not found:
             return None
         # an aggregate is dated by its period, an incident by its day
@@ -44,4 +45,4 @@ class EventTime:
 def _fitting(doc: Document, index: int, event: Event) -> list[TimeMention]:
     """The sentence's dated times of the event's kind: a day for an incident, a period for a statistic."""
     return [t for t in mentions.times(doc, doc.sentences[index])
-            if t.start_date and t.spans_a_statistic == (event.kind == "aggregate")]
+            if t.start_date and not t.compared and t.spans_a_statistic == (event.kind == "aggregate")]
