@@ -104,6 +104,9 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
         ("Hai thanh niên cướp điện thoại rồi tẩu thoát.", [("Hai thanh niên cướp", 2, "suspects", "exact")]),
         ("Bắt quả tang 5 người đánh bạc; 2 người bị cướp giật túi xách.",
          [("5 người đánh bạc", 5, "suspects", "exact"), ("2 người bị cướp giật", 2, "victims", "exact")]),
+        # a role word after another person belongs to that person; an electric shock snatches nothing
+        ("Thêm 3 người dân có tiếp xúc với nạn nhân tử vong được uống thuốc.", [("3 người dân", 3, "people", "exact")]),
+        ("Vụ việc khiến 2 công nhân bị điện giật tử vong.", [("2 công nhân", 2, "deaths", "exact")]),
         # done to them: "bị đâm", "bị chém" make victims, with the outcome as the role when told
         ("Một bảo vệ vừa bị đâm chết; 2 người bị chém trọng thương; 3 người bị hành hung.",
          [("Một bảo vệ vừa bị đâm chết", 1, "deaths", "exact"),

@@ -74,6 +74,7 @@ def _lexicon() -> _Lexicon:
 
 _DIGITS = r"\d+(?:[.,]\d+)*"
 _BEFORE_DIGIT = ("", "tens", "teen", "dozen", "hundred", "filler", "mult")
+_PERSON_UNITS = ("people", "suspects", "victims", "deaths", "injuries")
 _CLAUSE_END = re.compile(r"[,;:.!?()\[\]\n\"“”]|\s-\s|\d")
 
 
@@ -89,6 +90,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     word = rf"(?:{alternation(lx.words)})(?!\w)"
     prefixes = [n for n, u in lx.units.items() if u.unit == "prefix"]
     nouns = [n for n, u in lx.units.items() if u.unit != "prefix"]
+    persons = [n for n, u in lx.units.items() if u.person or u.unit in _PERSON_UNITS]
     follow = "|".join(re.escape(c) + (r"(?!\w)" if c[-1].isalnum() else "")
                       for c in sorted((c for c, p in lx.context if p == "follow"), key=len, reverse=True))
     flags = re.IGNORECASE
@@ -106,6 +108,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "near_role": re.compile(rf"(?<!\w)(?:{_cues('near_before', role=True)})(?!\w)", flags),
         "near_money": re.compile(rf"(?<!\w)(?:{_cues('near_before', role=False)})(?!\w)", flags),
         "after": re.compile(rf"(?<!\w)(?:{_cues('after')})(?!\w)", flags),
+        "person": re.compile(rf"(?<!\w)(?:{alternation(persons)})(?!\w)", flags),
         "follow": re.compile(rf"\s*(?:{follow})", flags),
         # never counts: licence plates, phone numbers, ranges ("25 - 30 m2", "từ 3 đến 5 triệu
         # đồng", "từ một triệu đồng đến mười triệu đồng"), percentages
@@ -245,7 +248,11 @@ def _role(text: str, start: int, noun_end: int) -> tuple[str | None, int]:
     after = text[noun_end:noun_end + 80]
     stop = _CLAUSE_END.search(after)
     after = after[:stop.start()] if stop else after
-    m = p["after"].search(after)
+    # a phrase that holds a role word but sets no role ("bị điện giật") is passed over
+    m = next((m for m in p["after"].finditer(after)
+              if _lexicon().context[(_key(m.group()), "after")] != "none"), None)
+    if m and p["person"].search(after, 0, m.start()):
+        m = None  # the role is another person's: "3 người tiếp xúc với nạn nhân tử vong"
     if m:
         effect = _lexicon().context[(_key(m.group()), "after")]
         adjacent = len(after[:m.start()].split()) <= 2
