@@ -176,6 +176,9 @@ def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
     arrest = Article(doc_id="o2", text="Nghệ An: Bắt đối tượng\nCông an huyện bắt quả tang đối tượng mua bán trái phép "
                                        "chất ma túy.")
     assert rules()(arrest).event_types == ["drugs"]
+    scams = Article(doc_id="o3", text="Hưng Yên: Công an đến với công nhân\nNgày 21/8, tại KCN Phố Nối A, công an "
+                                      "tỉnh đã phổ biến thủ đoạn lừa đảo qua mạng nhắm vào công nhân.")
+    assert rules()(scams).event_types == ["prevention_outreach"]
 
 
 def test_links_to_other_stories_and_advice_state_no_event() -> None:
@@ -410,6 +413,7 @@ def test_labour_events_as_the_press_words_them() -> None:
     assert cued("Một công nhân nhà máy giấy tử vong trong lúc làm việc.") == {"workplace_accident"}
     assert cued("Tình trạng chậm đóng, nợ đọng BHXH còn lớn; doanh nghiệp chây ì đóng BHXH.") == {"wage_arrears"}
     assert cued("Công ty cắt giảm nhân sự do thiếu đơn hàng.") == {"layoff_closure"}
+    assert cued("Công ty trừ tiền hằng tháng nhưng không đóng bảo hiểm cho người lao động.") == {"wage_arrears"}
     assert "strike" in cued("Sáng 17/9, khoảng 800 công nhân đã đồng loạt nghỉ làm để đòi lương.")
     # firing one teacher, or a plant halting for repairs, is no layoff: those words stay out
     assert cued("Trường đã chấm dứt hợp đồng lao động với cô giáo; nhà máy ngừng sản xuất 4 ngày.") == set()
