@@ -653,6 +653,11 @@ def test_a_killing_charged_beside_a_robbery_is_an_event_of_its_own() -> None:
     assert {e.type for e in rules()(article).events} >= {"violent_crime", "robbery"}
 
 
+def test_drugs_carried_across_the_border_are_drugs_not_smuggling() -> None:
+    assert types_of("Ngày 22/6, Biên phòng bắt 2 đối tượng buôn lậu 40 bánh heroin và 120.000 viên ma túy "
+                    "tổng hợp qua biên giới.") == ["drugs"]
+
+
 def test_cigarettes_smuggled_in_from_abroad_are_smuggling() -> None:
     _, found = told("smuggling", "2023-10-15",
         "Thu giữ thuốc lá",
@@ -738,6 +743,9 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Ở phía Bắc sân bay còn 11 đơn vị pháo của quân đội đang đóng quân.") == set()
     # a ship that rams a fishing boat collides, as a truck does
     assert cue_labels("Tàu cá TG 94169 TS bị tàu SPARLYA số tàu 257316000 đâm dẫn đến chìm.") == {"traffic_accident"}
+    # stabbing oneself is no collision and no assault; a mother off to buy petrol burns nobody
+    assert cue_labels("Nam thanh niên ngáo đá, cầm dao tự đâm vào người mình.") == set()
+    assert cue_labels("Người mẹ nói đi đổ xăng rồi biệt tăm, bỏ lại 2 con nhỏ trên vỉa hè.") == set()
     # crossing the border oneself is no trafficking in people
     assert cue_labels("Bùi Thị Lịch nhập cảnh trái phép từ Trung Quốc, mang theo 1,17 kg ma túy.") == {"drugs"}
 
