@@ -199,6 +199,7 @@ def test_an_article_read_in_order_dates_in_the_year_by_the_year_it_named() -> No
         "Rút ngắn 1/3 thời gian thi công.",
         "Xử lý theo Bộ luật Hình sự năm 2015.",
         "Ông A sinh năm 1990.",
+        "Bà Lê Thị H. (sinh ngày 26/8/1974, trú tại tổ 12) bị tố cáo.",
         "Giá tăng 1.2 lần.",
         "Ngày 31/4 không tồn tại.",
     ],
