@@ -687,6 +687,9 @@ def test_the_law_quoted_in_general_terms_states_no_event_and_counts_nothing() ->
     )
     assert [e.evidence[:9] for e in found] == ["Sáng 5/2,"]
     assert counted(found) == [[("suspects", 2)]]
+    # the benefits the insurance law lists are no accident; a worker denied them is owed them
+    assert types_of("Đối với chế độ tử tuất: trợ cấp một lần khi chết do tai nạn lao động.") == []
+    assert types_of("Công ty nợ đóng BHXH khiến người lao động không được hưởng chế độ thai sản.") == ["wage_arrears"]
 
 
 def test_where_a_suspect_or_victim_lives_does_not_split_the_occurrence() -> None:
@@ -745,7 +748,9 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Ở phía Bắc sân bay còn 11 đơn vị pháo của quân đội đang đóng quân.") == set()
     # a ship that rams a fishing boat collides, as a truck does
     assert cue_labels("Tàu cá TG 94169 TS bị tàu SPARLYA số tàu 257316000 đâm dẫn đến chìm.") == {"traffic_accident"}
-    # stabbing oneself is no collision and no assault; a mother off to buy petrol burns nobody
+    # stabbing oneself is no collision and no assault; a mother off to buy petrol burns nobody;
+    # children playing with toy guns shoot nobody
+    assert cue_labels("Trẻ em chơi súng bắn đạn nhựa, bắn trận giả với những khẩu súng nhựa.") == set()
     assert cue_labels("Nam thanh niên ngáo đá, cầm dao tự đâm vào người mình.") == set()
     assert cue_labels("Người mẹ nói đi đổ xăng rồi biệt tăm, bỏ lại 2 con nhỏ trên vỉa hè.") == set()
     # crossing the border oneself is no trafficking in people
