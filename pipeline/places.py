@@ -74,7 +74,7 @@ class PlaceMention:
     foreign: bool = False
     ward_2025: bool = False  # named as a ward of the 2025 map: the text postdates the merger
     residence: bool = False  # where a person lives or comes from ("trú tại", "quê"), not where it happened
-    route: bool = False  # an end of a route ("xe khách chạy tuyến Móng Cái - Hòa Bình"), not where it happened
+    route: bool = False  # an end of a route or journey ("chạy tuyến Móng Cái - Hòa Bình"), not where it happened
 
     @property
     def incidental(self) -> bool:
@@ -264,6 +264,9 @@ class Gazetteer:
         # a route named by its ends: "chạy tuyến Móng Cái (Quảng Ninh) - Hòa Bình"
         self._route = re.compile(rf"(?<!\w)(?:{words('route')})\s+[^\W\d][^,.;!?\n]{{0,40}}?\s[-–]\s"
                                  r"[^\W\d]\w*(?:\s[^\W\d]\w*){0,3}")
+        # a journey named by its ends: "từ Mai Châu (Hòa Bình) sang Trung Quốc"
+        self._journey = re.compile(rf"(?<!\w)(?:{words('journey_from')})\s+[^\W\d][^,.;!?\n]{{0,40}}?\s"
+                                   rf"(?:{words('journey_to')})\s+[^\W\d]\w*(?:\s[^\W\d]\w*){{0,3}}")
         self._street_end = ending("street")
         # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
         self._road_end = re.compile(rf"(?<!\w)(?:{words('street')}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
@@ -334,7 +337,8 @@ class Gazetteer:
         links = asides(text)
         raws = [r for r in raws if not any(s <= r.start and r.end <= e for s, e in links)]
         self._resolve(raws, context_provinces)
-        homes, routes = ([m.span() for m in pattern.finditer(text)] for pattern in (self._residence, self._route))
+        homes, routes = ([m.span() for p in patterns for m in p.finditer(text)]
+                         for patterns in ((self._residence,), (self._route, self._journey)))
 
         def within(spans: list[tuple[int, int]], r: _Raw) -> bool:
             return any(s <= r.start and r.end <= e for s, e in spans)

@@ -692,6 +692,16 @@ def test_the_law_quoted_in_general_terms_states_no_event_and_counts_nothing() ->
     assert types_of("Công ty nợ đóng BHXH khiến người lao động không được hưởng chế độ thai sản.") == ["wage_arrears"]
 
 
+def test_where_a_haul_was_carried_from_and_to_neither_splits_the_occurrence_nor_takes_it_abroad() -> None:
+    _, found = told("drugs", "2017-06-03",
+        "Bắt đối tượng vận chuyển heroin",
+        "Khoảng 21h ngày 31/5, tại phường Hải Hòa (Móng Cái, Quảng Ninh), Đồn Biên phòng bắt giữ Hoàng Văn Minh khi "
+        "đang vận chuyển 9 bánh heroin.",
+        "Minh khai nhận vận chuyển thuê 9 bánh heroin từ Mai Châu (Hòa Bình) sang Trung Quốc.",
+    )
+    assert [(e.location.province, e.location.foreign) for e in found] == [("Quảng Ninh", False)]
+
+
 def test_where_a_suspect_or_victim_lives_does_not_split_the_occurrence() -> None:
     _, accidents = told("traffic_accident", "2017-02-06",
         "Ô tô mất lái đâm liên tiếp 3 xe máy",

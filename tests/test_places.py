@@ -231,6 +231,11 @@ def test_districts_merged_away_before_2025_are_read_in_archives_but_yield_to_tod
 def test_the_ends_of_a_route_are_named_in_passing(gaz: Gazetteer) -> None:
     found = find(gaz, "xe khách chạy tuyến Hà Nội - Lào Cai gặp nạn tại Yên Bái")
     assert [(m.province, m.incidental) for m in found] == [("Hà Nội", True), ("Lào Cai", True), ("Yên Bái", False)]
+    # so are the ends of a journey, but not a place a period runs from
+    found = find(gaz, "chở heroin từ Mai Châu (Hòa Bình) sang Trung Quốc thì bị bắt tại phường Hải Hòa (Móng Cái)")
+    assert [(m.text, m.incidental) for m in found] == [
+        ("Mai Châu", True), ("Hòa Bình", True), ("Trung Quốc", True), ("phường Hải Hòa", False), ("Móng Cái", False)]
+    assert not any(m.incidental for m in find(gaz, "Từ tháng 3 đến nay, tại huyện Nghi Lộc (Nghệ An) xảy ra 5 vụ"))
 
 
 def test_a_commune_the_text_places_in_another_district_keeps_no_district_from_the_table(gaz: Gazetteer) -> None:

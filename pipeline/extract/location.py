@@ -28,7 +28,7 @@ class EventLocation:
         abroad = 0
         for sentence in doc.sentences:
             for place in mentions.places(doc, sentence):
-                if place.foreign:
+                if place.foreign and not place.incidental:
                     abroad += 1
                 elif place.province and not place.incidental:
                     votes[place.province] += 2 if sentence.index == 0 else 1
@@ -79,8 +79,10 @@ class EventLocation:
                 return self.location(doc, sentence.start, [p for p in domestic if not p.incidental], written)
             if domestic and home is None:
                 home = self.location(doc, sentence.start, domestic, written)
-            if any(p.foreign for p in found) and (sentence.index == event.sentence or mostly_abroad):
-                foreign = next(p for p in found if p.foreign)
+            # the far end of a journey ("từ Mai Châu sang Trung Quốc") does not take the event abroad
+            abroad = [p for p in found if p.foreign and not p.incidental]
+            if abroad and (sentence.index == event.sentence or mostly_abroad):
+                foreign = abroad[0]
                 text, start, end = doc.span(sentence.start + foreign.start, sentence.start + foreign.end)
                 return Location(text=text, foreign=True, start=start, end=end)
         if main and not mostly_abroad:
