@@ -261,12 +261,11 @@ class Gazetteer:
         abbreviated = "".join(rf"|(?<=\b{re.escape(w[:-1])})\." for w in self._units if w.endswith("."))
         clause = rf"(?:[^();.!?\n]{abbreviated})"
         self._residence = re.compile(rf"(?<!\w)(?:{words('residence')})(?!\w){clause}{{0,120}}")
-        # a route named by its ends: "chạy tuyến Móng Cái (Quảng Ninh) - Hòa Bình"
-        self._route = re.compile(rf"(?<!\w)(?:{words('route')})\s+[^\W\d][^,.;!?\n]{{0,40}}?\s[-–]\s"
-                                 r"[^\W\d]\w*(?:\s[^\W\d]\w*){0,3}")
-        # a journey named by its ends: "từ Mai Châu (Hòa Bình) sang Trung Quốc"
-        self._journey = re.compile(rf"(?<!\w)(?:{words('journey_from')})\s+[^\W\d][^,.;!?\n]{{0,40}}?\s"
-                                   rf"(?:{words('journey_to')})\s+[^\W\d]\w*(?:\s[^\W\d]\w*){{0,3}}")
+        # a route named by its ends: "chạy tuyến Móng Cái (Quảng Ninh) - Hòa Bình"; a journey by
+        # where it runs from and to: "từ Mai Châu (Hòa Bình) sang Trung Quốc"
+        start, end = r"\s+[^\W\d][^,.;!?\n]{0,40}?\s", r"[^\W\d]\w*(?:\s[^\W\d]\w*){0,3}"
+        self._route = re.compile(rf"(?<!\w)(?:{words('route')}){start}[-–]\s{end}")
+        self._journey = re.compile(rf"(?<!\w)(?:{words('journey_from')}){start}(?:{words('journey_to')})\s+{end}")
         self._street_end = ending("street")
         # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
         self._road_end = re.compile(rf"(?<!\w)(?:{words('street')}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
@@ -337,11 +336,13 @@ class Gazetteer:
         links = asides(text)
         raws = [r for r in raws if not any(s <= r.start and r.end <= e for s, e in links)]
         self._resolve(raws, context_provinces)
-        homes, routes = ([m.span() for p in patterns for m in p.finditer(text)]
-                         for patterns in ((self._residence,), (self._route, self._journey)))
 
-        def within(spans: list[tuple[int, int]], r: _Raw) -> bool:
-            return any(s <= r.start and r.end <= e for s, e in spans)
+        def spans(*patterns: re.Pattern[str]) -> list[tuple[int, int]]:
+            return [m.span() for pattern in patterns for m in pattern.finditer(text)]
+
+        def within(ranges: list[tuple[int, int]], r: _Raw) -> bool:
+            return any(s <= r.start and r.end <= e for s, e in ranges)
+        homes, routes = spans(self._residence), spans(self._route, self._journey)
         return [self._mention(text, r, within(homes, r), within(routes, r)) for r in raws]
 
     def _unit_mention(self, m: re.Match[str]) -> _Raw | None:

@@ -249,12 +249,11 @@ def _role(text: str, start: int, noun_end: int) -> tuple[str | None, int]:
     stop = _CLAUSE_END.search(after)
     after = after[:stop.start()] if stop else after
     # a phrase that holds a role word but sets no role ("bị điện giật") is passed over
-    m = next((m for m in p["after"].finditer(after)
-              if _lexicon().context[(_key(m.group()), "after")] != "none"), None)
+    roles = ((m, _lexicon().context[(_key(m.group()), "after")]) for m in p["after"].finditer(after))
+    m, effect = next(((m, e) for m, e in roles if e != "none"), (None, None))
     if m and p["person"].search(after, 0, m.start()):
         m = None  # the role is another person's: "3 người tiếp xúc với nạn nhân tử vong"
     if m:
-        effect = _lexicon().context[(_key(m.group()), "after")]
         adjacent = len(after[:m.start()].split()) <= 2
         return effect, noun_end + m.end() if adjacent else noun_end
     roles = _near_before(text, start, 4, "near_role")
