@@ -414,6 +414,8 @@ def test_labour_events_as_the_press_words_them() -> None:
     assert cued("Tình trạng chậm đóng, nợ đọng BHXH còn lớn; doanh nghiệp chây ì đóng BHXH.") == {"wage_arrears"}
     assert cued("Công ty cắt giảm nhân sự do thiếu đơn hàng.") == {"layoff_closure"}
     assert cued("Công ty trừ tiền hằng tháng nhưng không đóng bảo hiểm cho người lao động.") == {"wage_arrears"}
+    assert cued("Anh T. trong lúc vận hành máy cán thép đã bị máy kẹp vào tay.") == {"workplace_accident"}
+    assert cued("Công ty đang tìm nguồn tiền để thanh toán khoảng 6 tỷ đồng tiền lương còn nợ.") == {"wage_arrears"}
     # an accident on a building site is an accident at work, not on the road
     assert cued("Sau vụ thang máy rơi, chủ đầu tư công trình xảy ra tai nạn bị triệu tập.") == {"workplace_accident"}
     assert "strike" in cued("Sáng 17/9, khoảng 800 công nhân đã đồng loạt nghỉ làm để đòi lương.")
