@@ -481,6 +481,9 @@ def test_a_fight_that_kills_or_wounds_is_a_violent_crime() -> None:
     assert cued("Hai nhóm thanh niên đánh nhau trước quán karaoke.") == ["public_disorder"]
     # a death told before the fight is not its outcome
     assert cued("Sau khi anh Tú chết đuối, hai nhóm thanh niên đánh nhau ở chợ.") == ["public_disorder"]
+    # the story's death may be told after the fight, in a sentence of its own
+    assert cued("Đêm 21/7, hai nhóm thanh niên lao vào hỗn chiến. Hậu quả, 1 thanh niên 19 tuổi tử vong.") \
+        == ["violent_crime"]
 
 
 def test_a_vehicle_that_strikes_is_a_collision_a_knife_that_strikes_is_not() -> None:
