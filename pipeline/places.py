@@ -490,6 +490,11 @@ class Gazetteer:
         if not any(best[:3]) and (r.numbered or not (len({c.province for c in r.cands}) == 1
                                                      or (r.level == "district" and best[3]))):
             return None
+        # a ward the table knows only as a commune of a province the text never names, while it
+        # names others: the text's own ward, missing from the table ("phường Tam Thuận, quận
+        # Thanh Khê, TP Đà Nẵng" is not Hà Nội's xã Tam Thuận)
+        if r.level == "commune" and anchors and not any(best[:4]):
+            return None
         # a commune name found in two districts of the province: the district stays unknown; so
         # does one the text places in another district of the province than the table does (a
         # commune merged away before 2025 whose name lives on elsewhere: "huyện Gia Lâm ... xã Kim Sơn")

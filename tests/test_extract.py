@@ -705,6 +705,10 @@ def test_where_a_haul_was_carried_from_and_to_neither_splits_the_occurrence_nor_
         "Minh khai nhận vận chuyển thuê 9 bánh heroin từ Mai Châu (Hòa Bình) sang Trung Quốc.",
     )
     assert [(e.location.province, e.location.foreign) for e in found] == [("Quảng Ninh", False)]
+    # a journey that runs abroad at both ends stays abroad
+    sea = Article(doc_id="sea", text="Tai nạn trên biển\nNgày 31/3, hơn 20 lao động quê Bắc Giang lên một con tàu từ "
+                                     "Trung Quốc vượt biển sang Đài Loan làm việc thì bị đắm tàu, 5 người tử vong.")
+    assert rules()(sea).relevant is False
 
 
 def test_where_a_suspect_or_victim_lives_does_not_split_the_occurrence() -> None:

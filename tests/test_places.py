@@ -245,3 +245,8 @@ def test_a_commune_the_text_places_in_another_district_keeps_no_district_from_th
     assert (commune.province, commune.district, commune.commune) == ("Hà Nội", None, "Kim Sơn")
     alone = next(m for m in gaz.find("Vụ việc xảy ra tại xã Kim Sơn, thị xã Sơn Tây, Hà Nội.") if m.level == "commune")
     assert (alone.province, alone.district) == ("Hà Nội", "Sơn Tây")
+    # a ward missing from the table is not the commune of the same name in a province the text never names
+    found = gaz.find("Công an phường Tam Thuận, quận Thanh Khê, TP.Đà Nẵng bắt đối tượng.")
+    assert [(m.text, m.province) for m in found] == [
+        ("phường Tam Thuận", None), ("quận Thanh Khê", "Đà Nẵng"), ("TP.Đà Nẵng", "Đà Nẵng")]
+    assert [m.province for m in gaz.find("trú tại xã Tam Thuận")] == ["Hà Nội"]

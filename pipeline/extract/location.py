@@ -28,7 +28,7 @@ class EventLocation:
         abroad = 0
         for sentence in doc.sentences:
             for place in mentions.places(doc, sentence):
-                if place.foreign and not place.incidental:
+                if place.foreign:
                     abroad += 1
                 elif place.province and not place.incidental:
                     votes[place.province] += 2 if sentence.index == 0 else 1
@@ -79,8 +79,10 @@ class EventLocation:
                 return self.location(doc, sentence.start, [p for p in domestic if not p.incidental], written)
             if domestic and home is None:
                 home = self.location(doc, sentence.start, domestic, written)
-            # the far end of a journey ("từ Mai Châu sang Trung Quốc") does not take the event abroad
-            abroad = [p for p in found if p.foreign and not p.incidental]
+            # the far end of a journey from home ("từ Mai Châu sang Trung Quốc") does not take the
+            # event abroad; one that runs abroad ("từ Trung Quốc vượt biển sang Đài Loan") does
+            from_home = any(p.route and not p.foreign for p in found)
+            abroad = [p for p in found if p.foreign and not (p.route and from_home)]
             if abroad and (sentence.index == event.sentence or mostly_abroad):
                 foreign = abroad[0]
                 text, start, end = doc.span(sentence.start + foreign.start, sentence.start + foreign.end)
