@@ -416,7 +416,12 @@ def test_labour_events_as_the_press_words_them() -> None:
     assert cued("Công ty trừ tiền hằng tháng nhưng không đóng bảo hiểm cho người lao động.") == {"wage_arrears"}
     assert cued("Anh T. trong lúc vận hành máy cán thép đã bị máy kẹp vào tay.") == {"workplace_accident"}
     assert cued("Công ty đang tìm nguồn tiền để thanh toán khoảng 6 tỷ đồng tiền lương còn nợ.") == {"wage_arrears"}
-    # an accident on a building site is an accident at work, not on the road
+    # an accident on a building site is an accident at work, not on the road, however briefly a
+    # later sentence names it
+    site = Article(doc_id="site", text="Rơi vận thăng ở Móng Cái\nChiều 30/5, tại một công trường ở TP Móng Cái, "
+                                       "máy vận thăng chở công nhân bất ngờ rơi xuống đất.\nVụ tai nạn khiến 7 người "
+                                       "bị thương.")
+    assert {c.label for s in rules().document(site).sentences for c in s.cues} == {"workplace_accident"}
     assert cued("Sau vụ thang máy rơi, chủ đầu tư công trình xảy ra tai nạn bị triệu tập.") == {"workplace_accident"}
     assert "strike" in cued("Sáng 17/9, khoảng 800 công nhân đã đồng loạt nghỉ làm để đòi lương.")
     # firing one teacher, or a plant halting for repairs, is no layoff: those words stay out
