@@ -772,6 +772,13 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Ở phía Bắc sân bay còn 11 đơn vị pháo của quân đội đang đóng quân.") == set()
     # a ship that rams a fishing boat collides, as a truck does
     assert cue_labels("Tàu cá TG 94169 TS bị tàu SPARLYA số tàu 257316000 đâm dẫn đến chìm.") == {"traffic_accident"}
+    # concrete ("bê tông") strikes nothing; a census or an irrigation drive that "ra quân" is no crackdown
+    assert cue_labels("Hộ ông Lê Hùng xây 3 nhà trệt, 1 chòi mái bê tông trái phép.") == set()
+    assert cue_labels("Sáng 30/6, Tổng cục Thống kê tổ chức Lễ ra quân Tổng điều tra kinh tế năm 2017.") == set()
+    assert "crackdown_campaign" in cue_labels("Sáng 6/2, Công an tỉnh tổ chức lễ ra quân cao điểm trấn áp tội phạm.")
+    # what is not counted as a drug is none
+    assert cue_labels("Tại Việt Nam, mặt hàng shisa chưa được coi là một dạng ma túy.") == {"drugs"}
+    assert types_of("Tại Việt Nam, mặt hàng shisa chưa được coi là một dạng ma túy.") == []
     # stabbing oneself is no collision and no assault; a mother off to buy petrol burns nobody;
     # children playing with toy guns shoot nobody
     assert cue_labels("Trẻ em chơi súng bắn đạn nhựa, bắn trận giả với những khẩu súng nhựa.") == set()
