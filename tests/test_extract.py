@@ -407,6 +407,7 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     # an energetic girl, a singer who gives her all, a passenger catching a coach
     assert cued("Cô rất năng nổ trong các phong trào; ca sĩ cháy hết mình trên sân khấu.") == set()
     assert cued("Khi chị chuẩn bị đón xe khách vào miền nam thì bị nhóm thanh niên ép lên xe máy.") == set()
+    assert cued("Bé Subin thích ngồi xe khách về quê thăm ông bà.") == set()  # a vehicle is no accident
 
 
 def test_labour_events_as_the_press_words_them() -> None:
