@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from itertools import product
+from math import sqrt
 from pathlib import Path
+from statistics import fmean, stdev
 from typing import Any
 
 from sklearn.model_selection import KFold
@@ -196,13 +198,15 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
                             count_thresholds=count_thresholds) for seed in range(repeats)]
         for count_threshold in runs[0]:
             report, *others = [score(gold, run[count_threshold]) for run in runs]
-            mean = sum(objective(r) for r in [report, *others]) / repeats
+            objectives = [objective(r) for r in [report, *others]]
+            mean = fmean(objectives)
+            se = stdev(objectives) / sqrt(repeats) if repeats > 1 else 0.0
             reports.append(report)
             trials.append({"params": params, "count_threshold": count_threshold,
-                           "objective": round(mean, 4), "metrics": report.metrics})
+                           "objective": round(mean, 4), "objective_se": round(se, 4), "metrics": report.metrics})
             say(f"C={params['C']} threshold={params['threshold']} count threshold={count_threshold}: "
-                f"objective {mean:.3f}")
-    chosen = max(range(len(trials)), key=lambda i: trials[i]["objective"])
+                f"objective {mean:.3f} ± {se:.3f}")
+    chosen = one_standard_error(trials)
     best = trials[chosen]
     if best["count_threshold"] is not None:  # a threshold changes no fit: only the config keeps it
         config["components"][COUNT_FILTER]["threshold"] = best["count_threshold"]
@@ -229,6 +233,18 @@ def train(paths: Sequence[str | Path], output: Path, *, folds: int | None = None
     }
     (output / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return meta
+
+
+def one_standard_error(trials: list[dict[str, Any]]) -> int:
+    """The most regularised setting (smallest C) whose mean objective is within one standard
+    error of the best one's, and the best of those: the top of the grid is flatter than the
+    splits move it, and of settings that score alike the simpler one carries better to
+    articles it has not seen (the one-standard-error rule of Breiman et al., 1984)."""
+    best = max(range(len(trials)), key=lambda i: trials[i]["objective"])
+    floor = trials[best]["objective"] - trials[best].get("objective_se", 0.0)
+    near = [i for i, t in enumerate(trials) if t["objective"] >= floor]
+    simplest = min(trials[i]["params"]["C"] for i in near)
+    return max((i for i in near if trials[i]["params"]["C"] == simplest), key=lambda i: trials[i]["objective"])
 
 
 def _toml(config: dict[str, Any]) -> str:
