@@ -279,6 +279,12 @@ def test_responders_sent_to_the_scene_are_not_counts_of_the_event() -> None:
     assert figures(sent) == [("injuries", 1)]
 
 
+def test_a_change_against_a_baseline_counts_nothing() -> None:
+    article = Article(doc_id="d1", text="Tai nạn giao thông ở quận 2\nNăm 2016 trên địa bàn quận 2 (TP.HCM) có 54 vụ "
+                                        "tai nạn giao thông, tăng 8 vụ so với năm trước, gây chết 9 người.")
+    assert figures(article) == [("incidents", 54), ("deaths", 9)]
+
+
 def test_a_total_told_with_the_event_counts_it() -> None:
     # "với tổng số" sums the event's own figure; the setting is told by "có": "KCN có ..."
     layoffs = Article(doc_id="l1", text="Doanh nghiệp cắt giảm lao động\n"
@@ -425,6 +431,7 @@ def test_labour_events_as_the_press_words_them() -> None:
     assert {c.label for s in rules().document(site).sentences for c in s.cues} == {"workplace_accident"}
     assert cued("Sau vụ thang máy rơi, chủ đầu tư công trình xảy ra tai nạn bị triệu tập.") == {"workplace_accident"}
     assert "strike" in cued("Sáng 17/9, khoảng 800 công nhân đã đồng loạt nghỉ làm để đòi lương.")
+    assert cued("Hàng trăm công nhân bỏ về giữa ca vì bữa ăn kém chất lượng.") == {"strike"}
     # firing one teacher, or a plant halting for repairs, is no layoff: those words stay out
     assert cued("Trường đã chấm dứt hợp đồng lao động với cô giáo; nhà máy ngừng sản xuất 4 ngày.") == set()
 

@@ -7,6 +7,7 @@ setting, not the event, and are left out.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from pipeline.document import Count, Document, Event, Sentence
@@ -18,25 +19,38 @@ from pipeline.normalise import normalise_str
 from pipeline.resources import alternation, read_tsv
 
 
-@cache
-def background_cues(path: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+@dataclass(frozen=True, slots=True)
+class Background:
     """Cues right before a background figure, cues that make background of every figure after
-    them in the sentence, and the longer phrases that hold a cue but are none ("thu giữ gồm")."""
+    them in the sentence, the longer phrases that hold a cue but are none ("thu giữ gồm"), and a
+    change set against a baseline ("tăng 8 vụ so với năm trước"), which counts no event."""
+
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+    not_background: frozenset[str]
+    change: re.Pattern[str]
+    baseline: re.Pattern[str]
+
+
+@cache
+def background_cues(path: str) -> Background:
     rows = list(read_tsv(path))
 
     def cues(*reach: str) -> str:
         return alternation(normalise_str(r["cue"]).lower() for r in rows if r["reach"] in reach)
     # an ellipsis ("Công an quận 4... 29 xe") goes on listing
-    return (re.compile(rf"(?<!\w)(?:{cues('word', 'sentence', 'none')})\s*$"),
-            re.compile(rf"(?<!\w)(?:{cues('sentence')})(?!\w)(?:[^.;!?]|\.{{2,}})*$"),
-            frozenset(normalise_str(r["cue"]).lower() for r in rows if r["reach"] == "none"))
+    return Background(re.compile(rf"(?<!\w)(?:{cues('word', 'sentence', 'none')})\s*$"),
+                      re.compile(rf"(?<!\w)(?:{cues('sentence')})(?!\w)(?:[^.;!?]|\.{{2,}})*$"),
+                      frozenset(normalise_str(r["cue"]).lower() for r in rows if r["reach"] == "none"),
+                      re.compile(rf"(?<!\w)(?:{cues('change')})\s+(?:khoảng\s+|gần\s+|hơn\s+)?$"),
+                      re.compile(rf"^[^,;.!?]{{0,40}}?(?<!\w)(?:{cues('baseline')})(?!\w)"))
 
 
 @component("counts")
 class EventCounts:
     def __init__(self, background_lexicon: str = "lexicons/background_cues.tsv",
                  single_units_skipped: tuple[str, ...] = (), follow: int = 0) -> None:
-        self.background, self.background_after, self.not_background = background_cues(background_lexicon)
+        self.background = background_cues(background_lexicon)
         # a story goes on past its event sentence: figures in the next sentences that state
         # no event of their own ("Trước đó, ... tiếp nhận 28 du khách nhập viện") belong to it
         self.follow = follow
@@ -68,6 +82,11 @@ class EventCounts:
                 told.setdefault(sentence.index, sentence)
         return [told[i] for i in sorted(told, key=lambda i: (i != event.sentence, i))]
 
+    def changed(self, lowered: str, found: CountMention) -> bool:
+        """A change against a baseline: "tăng 8 vụ so với năm trước" counts no event."""
+        return bool(self.background.change.search(lowered[max(0, found.start - 20):found.start])
+                    and self.background.baseline.search(lowered[found.end:]))
+
     def add_counts(self, doc: Document, event: Event, sentence: Sentence, seen_here: set[tuple[str, float]],
                    others: set[str]) -> None:
         """`others`: the types of the other events the sentence states; a figure goes to the
@@ -75,10 +94,10 @@ class EventCounts:
         figures, lowered = mentions.counts(doc, sentence), sentence.text.lower()
         for found in figures:
             before = lowered[max(0, found.start - 30):found.start]
-            cue = self.background.search(before)
-            background = cue is not None and cue.group().strip() not in self.not_background
+            cue = self.background.before.search(before)
+            background = cue is not None and cue.group().strip() not in self.background.not_background
             if found.per_unit or background or (found.unit, found.value) in seen_here \
-                    or self.background_after.search(lowered, 0, found.start):
+                    or self.background.after.search(lowered, 0, found.start) or self.changed(lowered, found):
                 continue
             if others and nearest_label(sentence, found.start, found.end, others | {event.type}) in others:
                 continue
