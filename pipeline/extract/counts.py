@@ -42,7 +42,7 @@ def background_cues(path: str) -> Background:
     return Background(re.compile(rf"(?<!\w)(?:{cues('word', 'sentence', 'none')})\s*$"),
                       re.compile(rf"(?<!\w)(?:{cues('sentence')})(?!\w)(?:[^.;!?]|\.{{2,}})*$"),
                       frozenset(normalise_str(r["cue"]).lower() for r in rows if r["reach"] == "none"),
-                      re.compile(rf"(?<!\w)(?:{cues('change')})\s+(?:khoảng\s+|gần\s+|hơn\s+)?$"),
+                      re.compile(rf"(?<!\w)(?:{cues('change')})\s+$"),
                       re.compile(rf"^[^,;.!?]{{0,40}}?(?<!\w)(?:{cues('baseline')})(?!\w)"))
 
 
