@@ -423,6 +423,7 @@ def test_labour_events_as_the_press_words_them() -> None:
     assert cued("Công ty trừ tiền hằng tháng nhưng không đóng bảo hiểm cho người lao động.") == {"wage_arrears"}
     assert cued("Anh T. trong lúc vận hành máy cán thép đã bị máy kẹp vào tay.") == {"workplace_accident"}
     assert cued("Công ty đang tìm nguồn tiền để thanh toán khoảng 6 tỷ đồng tiền lương còn nợ.") == {"wage_arrears"}
+    assert cued("Công ty chưa thanh toán tiền lương tháng 6, tháng 7 cho người lao động.") == {"wage_arrears"}
     # an accident on a building site is an accident at work, not on the road, however briefly a
     # later sentence names it
     site = Article(doc_id="site", text="Rơi vận thăng ở Móng Cái\nChiều 30/5, tại một công trường ở TP Móng Cái, "
