@@ -179,9 +179,14 @@ def test_in_the_year_is_the_year_last_written_else_the_year_of_writing() -> None
     assert _one("Điều chỉnh lương trong năm tới.", reference=january).start_date == "2025"
 
 
-def test_an_article_read_in_order_dates_in_the_year_by_the_year_it_named() -> None:
+def rule_extractor() -> Extractor:
+    """The rule pipeline of data/config/pipeline.toml, which dates events with no learned part."""
     with data_path("config", "pipeline.toml").open("rb") as fh:
-        extractor = Extractor.from_config(tomllib.load(fh))
+        return Extractor.from_config(tomllib.load(fh))
+
+
+def test_an_article_read_in_order_dates_in_the_year_by_the_year_it_named() -> None:
+    extractor = rule_extractor()
     doc = extractor.document(Article(doc_id="y", published="2024-01-10", text=(
         "Tổng kết năm 2023\nNăm 2023, các KCN có 8 vụ ngừng việc tập thể.\n"
         "Cũng trong năm, công ty nợ lương 300 công nhân.")))
@@ -223,8 +228,7 @@ def test_a_baseline_figures_are_compared_with_is_marked() -> None:
 
 
 def test_a_statistic_is_not_dated_by_the_baseline_told_before_it() -> None:
-    with data_path("config", "pipeline.toml").open("rb") as fh:
-        extractor = Extractor.from_config(tomllib.load(fh))
+    extractor = rule_extractor()
     article = Article(doc_id="cmp", published="2024-07-15", text="\n".join([
         "Tranh chấp lao động 6 tháng đầu năm",
         "6 tháng đầu năm 2024, tỉnh Bình Dương xảy ra 15 vụ ngừng việc tập thể.",

@@ -426,10 +426,8 @@ def test_labour_events_as_the_press_words_them() -> None:
     assert cued("Công ty chưa thanh toán tiền lương tháng 6, tháng 7 cho người lao động.") == {"wage_arrears"}
     # an accident on a building site is an accident at work, not on the road, however briefly a
     # later sentence names it
-    site = Article(doc_id="site", text="Rơi vận thăng ở Móng Cái\nChiều 30/5, tại một công trường ở TP Móng Cái, "
-                                       "máy vận thăng chở công nhân bất ngờ rơi xuống đất.\nVụ tai nạn khiến 7 người "
-                                       "bị thương.")
-    assert {c.label for s in rules().document(site).sentences for c in s.cues} == {"workplace_accident"}
+    assert cue_labels("Chiều 30/5, tại một công trường ở TP Móng Cái, máy vận thăng chở công nhân bất ngờ rơi "
+                      "xuống đất.\nVụ tai nạn khiến 7 người bị thương.") == {"workplace_accident"}
     assert cued("Sau vụ thang máy rơi, chủ đầu tư công trình xảy ra tai nạn bị triệu tập.") == {"workplace_accident"}
     assert "strike" in cued("Sáng 17/9, khoảng 800 công nhân đã đồng loạt nghỉ làm để đòi lương.")
     assert cued("Hàng trăm công nhân bỏ về giữa ca vì bữa ăn kém chất lượng.") == {"strike"}

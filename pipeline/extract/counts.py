@@ -43,7 +43,7 @@ def background_cues(path: str) -> Background:
                       re.compile(rf"(?<!\w)(?:{cues('sentence')})(?!\w)(?:[^.;!?]|\.{{2,}})*$"),
                       frozenset(normalise_str(r["cue"]).lower() for r in rows if r["reach"] == "none"),
                       re.compile(rf"(?<!\w)(?:{cues('change')})\s+$"),
-                      re.compile(rf"^[^,;.!?]{{0,40}}?(?<!\w)(?:{cues('baseline')})(?!\w)"))
+                      re.compile(rf"[^,;.!?]{{0,40}}?(?<!\w)(?:{cues('baseline')})(?!\w)"))
 
 
 @component("counts")
@@ -85,7 +85,7 @@ class EventCounts:
     def changed(self, lowered: str, found: CountMention) -> bool:
         """A change against a baseline: "tăng 8 vụ so với năm trước" counts no event."""
         return bool(self.background.change.search(lowered[max(0, found.start - 20):found.start])
-                    and self.background.baseline.search(lowered[found.end:]))
+                    and self.background.baseline.match(lowered, found.end))
 
     def add_counts(self, doc: Document, event: Event, sentence: Sentence, seen_here: set[tuple[str, float]],
                    others: set[str]) -> None:
