@@ -266,6 +266,8 @@ class Gazetteer:
         start, end = r"\s+[^\W\d][^,.;!?\n]{0,40}?\s", r"[^\W\d]\w*(?:\s[^\W\d]\w*){0,3}"
         self._route = re.compile(rf"(?<!\w)(?:{words('route')}){start}[-–]\s{end}")
         self._journey = re.compile(rf"(?<!\w)(?:{words('journey_from')}){start}(?:{words('journey_to')})\s+{end}")
+        # where an offender fled or hid afterwards: "bắn ... rồi bỏ về TP HCM", "lẩn trốn tại nhà con gái ở X"
+        self._flight = re.compile(rf"(?<!\w)(?:{words('flight')})(?!\w){clause}{{0,60}}")
         self._street_end = ending("street")
         # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
         self._road_end = re.compile(rf"(?<!\w)(?:{words('street')}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
@@ -342,7 +344,7 @@ class Gazetteer:
 
         def within(ranges: list[tuple[int, int]], r: _Raw) -> bool:
             return any(s <= r.start and r.end <= e for s, e in ranges)
-        homes, routes = spans(self._residence), spans(self._route, self._journey)
+        homes, routes = spans(self._residence), spans(self._route, self._journey, self._flight)
         return [self._mention(text, r, within(homes, r), within(routes, r)) for r in raws]
 
     def _unit_mention(self, m: re.Match[str]) -> _Raw | None:

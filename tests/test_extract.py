@@ -723,6 +723,17 @@ def test_where_a_haul_was_carried_from_and_to_neither_splits_the_occurrence_nor_
     assert rules()(sea).relevant is False
 
 
+def test_where_the_offender_fled_does_not_split_the_occurrence() -> None:
+    _, found = told("violent_crime", "2017-06-01",
+        "Cụ ông đâm chết người vì tranh chấp đất",
+        "Tối 31-5, Công an tỉnh Bình Dương đã di lý Nguyễn Văn Để, nghi can trong vụ án giết người tại xã "
+        "Phú An, thị xã Bến Cát, tỉnh Bình Dương.",
+        "Bực tức, ông Để dùng dao đâm chết anh Kiệt tại chỗ rồi lên xe bỏ về "
+        "TP HCM.",
+    )
+    assert [e.location.province for e in found] == ["Bình Dương"]
+
+
 def test_where_a_suspect_or_victim_lives_does_not_split_the_occurrence() -> None:
     _, accidents = told("traffic_accident", "2017-02-06",
         "Ô tô mất lái đâm liên tiếp 3 xe máy",

@@ -236,6 +236,11 @@ def test_the_ends_of_a_route_are_named_in_passing(gaz: Gazetteer) -> None:
     assert [(m.text, m.incidental) for m in found] == [
         ("Mai Châu", True), ("Hòa Bình", True), ("Trung Quốc", True), ("phường Hải Hòa", False), ("Móng Cái", False)]
     assert not any(m.incidental for m in find(gaz, "Từ tháng 3 đến nay, tại huyện Nghi Lộc (Nghệ An) xảy ra 5 vụ"))
+    # and where an offender fled or hid afterwards
+    found = find(gaz, "ông Để rút súng bắn anh Kiệt tại xã Phú An rồi lên xe bỏ về TP HCM")
+    assert [(m.text, m.incidental) for m in found] == [("xã Phú An", False), ("TP HCM", True)]
+    found = find(gaz, "bị bắt khi đang lẩn trốn tại nhà con gái ở Bình Dương")
+    assert [(m.province, m.incidental) for m in found] == [("Bình Dương", True)]
 
 
 def test_a_commune_the_text_places_in_another_district_keeps_no_district_from_the_table(gaz: Gazetteer) -> None:
