@@ -879,6 +879,12 @@ def test_a_bare_poisoning_reads_as_what_the_article_says_poisoned() -> None:
     assert types_of("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc, phải đưa đi cấp cứu.", gas) == \
         ["workplace_accident"]
     assert types_of("Sáng 9/5, hàng chục công nhân ở Gia Lai bị ngộ độc sau bữa ăn sáng.") == ["food_poisoning"]
+    # and so do the symptoms: workers nauseous at a gas leak, patients taken ill during dialysis
+    assert types_of("Sáng 9/5, hàng chục công nhân ở Gia Lai bị đau bụng, buồn nôn, phải đưa đi cấp cứu.", gas) == \
+        ["workplace_accident"]
+    assert types_of("Ngày 29/5, tại bệnh viện tỉnh Hòa Bình, 18 bệnh nhân đang chạy thận bất ngờ buồn nôn, đau bụng, "
+                    "có biểu hiện sốc phản vệ.") == []
+    assert types_of("Ngày 29/5, tại Hòa Bình, 18 công nhân bị buồn nôn, đau bụng sau bữa ăn ca.") == ["food_poisoning"]
 
 
 def test_luring_girls_to_work_illegally_abroad_is_trafficking_not_fraud() -> None:
