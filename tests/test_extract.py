@@ -96,6 +96,14 @@ def test_one_companys_debt_over_months_is_one_incident() -> None:
     assert kinds("Công ty giày Phú Lợi chậm trả lương cho 120 công nhân từ tháng 3/2024 đến nay.") == {"incident"}
 
 
+def test_a_trial_that_totals_its_sentences_is_one_incident() -> None:
+    # "tổng cộng" sums the prison terms of one trial, or one victim's transfers; it names no period
+    assert kinds("Chiều 13-6, TAND tỉnh Đắk Lắk tuyên phạt 4 bị cáo lừa đảo chiếm đoạt tài sản tổng cộng hơn 26 năm "
+                 "tù giam.") == {"incident"}
+    assert kinds("Từ đầu năm đến nay, toàn tỉnh xảy ra 03 vụ ngừng việc tập thể, tổng cộng 900 người tham gia.") == \
+        {"aggregate"}
+
+
 def test_one_companys_debt_since_the_start_of_the_year_is_one_incident() -> None:
     assert kinds("Từ đầu năm 2025, công ty còn nợ lương khoảng 12 tỷ đồng của 800 công nhân.") == {"incident"}
     # a province's count over the same period is a statistic, whatever company it names
