@@ -7,12 +7,15 @@ the slow step of the whole pipeline, so it runs only on the sentences that need 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from underthesea import sent_tokenize, word_tokenize
+
+from pipeline.resources import alternation, read_tsv
 
 
 @cache
@@ -56,6 +59,15 @@ class UndertheseaTokenizer:
             spaces.append(gap[-1].isspace())
 
 
+@cache
+def _abbreviation_end() -> re.Pattern[str]:
+    """A unit word's abbreviation that underthesea takes for a full stop ("TX. Thuận An", "TT. Phú
+    Bài"). One-letter ones ("H.", "Q.") are left out: they end sentences as a person's initial."""
+    words = {r["word"] for r in read_tsv("gazetteer", "cues.tsv")
+             if r["kind"].endswith("_unit") and r["word"].endswith(".") and len(r["word"]) > 2}
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})$")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a normalised text: paragraphs first, then underthesea."""
     spans: list[tuple[int, int]] = []
@@ -68,7 +80,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 at = text.find(sentence, cursor, end)
                 if at < 0:
                     continue
-                spans.append((at, at + len(sentence)))
+                if spans and spans[-1][1] > start and _abbreviation_end().search(text, spans[-1][0], spans[-1][1]):
+                    spans[-1] = (spans[-1][0], at + len(sentence))  # "(phường An Phú, TX." | "Thuận An)"
+                else:
+                    spans.append((at, at + len(sentence)))
                 cursor = at + len(sentence)
             if not spans or spans[-1][1] <= start:  # underthesea found nothing it could place
                 spans.append((start, end))

@@ -16,3 +16,13 @@ def test_sentences_are_spans_of_the_text() -> None:
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == [
         "Vụ cháy xảy ra lúc 19h.", "Không có thương vong.", "Công an TP.HCM đang điều tra."]
+
+
+def test_a_unit_abbreviation_ends_no_sentence() -> None:
+    text = ("Sáng 3/1, gần 1.000 công nhân (phường An Phú, TX. Thuận An, Bình Dương) đã lãn công. "
+            "Công an TT. Phú Bài cho biết.\nAnh Lê Văn H. cho biết thêm. Nạn nhân là anh H. Anh H. đi cấp cứu.")
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences[:2] == ["Sáng 3/1, gần 1.000 công nhân (phường An Phú, TX. Thuận An, Bình Dương) đã lãn công.",
+                             "Công an TT. Phú Bài cho biết."]
+    # a one-letter initial is a person's, and underthesea's own reading stands
+    assert sentences[2] == "Anh Lê Văn H. cho biết thêm."
