@@ -223,6 +223,10 @@ def test_an_accident_at_work_is_not_a_traffic_accident() -> None:
     # "xe tải lùi trúng công nhân đang làm việc": both cued, the more specific type takes the sentence
     assert typed_labels({"traffic_accident": 1.3, "workplace_accident": 1.1}, 1.0) == ["workplace_accident"]
     assert typed_labels({"traffic_accident": 1.3, "workplace_accident": 0.4}, 1.0) == ["traffic_accident"]
+    assert cue_labels("Xe tải lùi trúng công nhân đang làm việc tại công trường.") >= {"workplace_accident"}
+    # workers "đang làm việc tại KCN" are where they work, here the audience of a talk
+    assert cue_labels("Sáng 12/5, LĐLĐ tỉnh tổ chức buổi tuyên truyền pháp luật cho khoảng 300 công nhân đang làm "
+                      "việc tại KCN Đồng Văn II.") == {"prevention_outreach"}
 
 
 def test_a_type_named_once_weakly_in_an_article_about_another_is_in_passing() -> None:
