@@ -236,6 +236,9 @@ def test_the_ends_of_a_route_are_named_in_passing(gaz: Gazetteer) -> None:
     assert [(m.text, m.incidental) for m in found] == [
         ("Mai Châu", True), ("Hòa Bình", True), ("Trung Quốc", True), ("phường Hải Hòa", False), ("Móng Cái", False)]
     assert not any(m.incidental for m in find(gaz, "Từ tháng 3 đến nay, tại huyện Nghi Lộc (Nghệ An) xảy ra 5 vụ"))
+    found = find(gaz, "xe khách chở 10 hành khách chạy từ TP Hồ Chí Minh đi Đà Nẵng thì bốc cháy tại huyện Đức Phổ")
+    assert [(m.text, m.incidental) for m in found] == [
+        ("TP Hồ Chí Minh", True), ("Đà Nẵng", True), ("huyện Đức Phổ", False)]
     # and where an offender fled or hid afterwards
     found = find(gaz, "ông Để rút súng bắn anh Kiệt tại xã Phú An rồi lên xe bỏ về TP HCM")
     assert [(m.text, m.incidental) for m in found] == [("xã Phú An", False), ("TP HCM", True)]
