@@ -96,6 +96,12 @@ def test_one_companys_debt_over_months_is_one_incident() -> None:
     assert kinds("Công ty giày Phú Lợi chậm trả lương cho 120 công nhân từ tháng 3/2024 đến nay.") == {"incident"}
 
 
+def test_the_state_of_the_injured_names_no_statistic() -> None:
+    # "trong tình trạng nguy kịch" is how the injured are, not "tình trạng" of a trend
+    assert kinds("Sau cú tông mạnh, hai thanh niên trên xe tử vong tại chỗ, 2 người khác bị thương nặng được đưa đi "
+                 "cấp cứu trong tình trạng nguy kịch.") == {"incident"}
+
+
 def test_a_trial_that_totals_its_sentences_is_one_incident() -> None:
     # "tổng cộng" sums the prison terms of one trial, or one victim's transfers; it names no period
     assert kinds("Chiều 13-6, TAND tỉnh Đắk Lắk tuyên phạt 4 bị cáo lừa đảo chiếm đoạt tài sản tổng cộng hơn 26 năm "
