@@ -925,3 +925,9 @@ def test_each_statistic_is_an_event_of_its_own_unless_it_breaks_down_or_restates
     )
     assert [(e.kind, sorted(c.value for c in e.counts)) for e in debts] == \
         [("aggregate", [40, 118]), ("aggregate", [3])]
+
+
+def test_lending_to_many_is_a_cue_of_usury_and_a_bank_that_lends_is_none() -> None:
+    assert cue_labels("Bước đầu xác định, từ đầu năm đến nay, Hùng đã cho 23 người vay với tổng số tiền gần 2 tỷ "
+                      "đồng.") == {"loan_sharking"}
+    assert cue_labels("Ngân hàng đã cho vay ưu đãi với lãi suất thấp.") == set()
