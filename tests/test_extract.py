@@ -931,3 +931,22 @@ def test_lending_to_many_is_a_cue_of_usury_and_a_bank_that_lends_is_none() -> No
     assert cue_labels("Bước đầu xác định, từ đầu năm đến nay, Hùng đã cho 23 người vay với tổng số tiền gần 2 tỷ "
                       "đồng.") == {"loan_sharking"}
     assert cue_labels("Ngân hàng đã cho vay ưu đãi với lãi suất thấp.") == set()
+
+
+def test_a_report_gives_way_to_the_uncued_sentence_that_tells_what_happened_that_day() -> None:
+    article, found = told("gambling", "2018-11-20",
+        "Triệt phá sới bạc",
+        "Ngày 20/11, Công an TX. Sơn Tây (Hà Nội) cho biết vừa triệt phá một sới bạc tại nhà Đỗ Văn Hùng.",
+        "Khoảng 15h chiều 18/11, tổ công tác bất ngờ ập vào, bắt quả tang 17 đối tượng, thu giữ hơn 120 triệu đồng.",
+        "Các đối tượng tham gia đánh bạc sẽ bị xử lý theo quy định.",
+    )
+    (event,) = found
+    assert event.evidence.startswith("Khoảng 15h chiều 18/11") and event.time.start == "2018-11-18"
+    assert article.text[event.start:event.end] == event.evidence and event.confidence > 0
+    # a sentence that is no report keeps the evidence
+    _, found = told("gambling", "2018-11-20",
+        "Triệt phá sới bạc",
+        "Ngày 18/11, Công an TX. Sơn Tây triệt phá một sới bạc tại nhà Đỗ Văn Hùng.",
+        "Khoảng 15h chiều 18/11, tổ công tác bất ngờ ập vào, bắt quả tang 17 đối tượng.",
+    )
+    assert [e.evidence[:9] for e in found] == ["Ngày 18/1"]

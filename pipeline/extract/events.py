@@ -97,9 +97,9 @@ class EventBuilder:
                 continue  # a title restates the story the body tells (as a statistic, say)
             for sentence, retold in self.occurrences(doc, sentences, label, kind):
                 text, start, end = doc.span(sentence.start, sentence.end)
+                score = max(s.labels.get(label, 0.0) for s in (sentence, *(doc.sentences[i] for i in retold)))
                 doc.events.append(Event(type=label, kind=kind, evidence=text, start=start, end=end,
-                                        sentence=sentence.index, confidence=min(1.0, sentence.labels[label]),
-                                        retold=retold))
+                                        sentence=sentence.index, confidence=min(1.0, score), retold=retold))
         doc.events.sort(key=lambda e: (e.start, e.type))
         return doc
 
@@ -181,8 +181,23 @@ class EventBuilder:
         out = []
         for members, _ in episodes:
             best = self.evidence(doc, members, label)
+            if kind == "incident":
+                best = self.narrated(doc, best)
             out.append((best, [s.index for s in members if s is not best]))
         return out
+
+    def narrated(self, doc: Document, best: Sentence) -> Sentence:
+        """A report quoted as an incident's best sentence ("Ngày 20/11, Công an ... cho biết", a
+        trial) gives way to the sentence right after it when that one tells, with no cue of any
+        type, what happened on a day: "Khoảng 15h chiều 18/11, ... ập vào bắt quả tang 17 đối
+        tượng" states the raid the report announced."""
+        if not self.report.search(best.text.lower()) or best.index + 1 >= len(doc.sentences):
+            return best
+        after = doc.sentences[best.index + 1]
+        if after.cues or after.labels or self.report.search(after.text.lower()):
+            return best
+        dated = any(not t.is_period and t.start_date and len(t.start_date) == 10 for t in mentions.times(doc, after))
+        return after if dated else best
 
     def particulars(self, doc: Document, sentence: Sentence) -> Particulars:
         """The day, places and sums a sentence gives its story; the day of a report ("Ngày 3/6,
