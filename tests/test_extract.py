@@ -96,6 +96,16 @@ def test_one_companys_debt_over_months_is_one_incident() -> None:
     assert kinds("Công ty giày Phú Lợi chậm trả lương cho 120 công nhân từ tháng 3/2024 đến nay.") == {"incident"}
 
 
+def test_a_breakdown_that_counts_several_cases_is_a_statistic_whatever_precedes_it() -> None:
+    _, found = told("drugs", "2019-07-10",
+        "Đắk Lắk: 6 tháng đầu năm bắt giữ 230 đối tượng",
+        "6 tháng đầu năm 2019, Công an tỉnh Đắk Lắk phát hiện 152 vụ phạm pháp hình sự, bắt giữ 230 đối tượng.",
+        "Đó là thông tin được Công an tỉnh công bố ngày 9/7.",
+        "Trong đó, lực lượng chức năng đã bắt giữ 45 vụ, 68 đối tượng mua bán trái phép chất ma túy.",
+    )
+    assert [e.kind for e in found] == ["aggregate"]
+
+
 def test_the_state_of_the_injured_names_no_statistic() -> None:
     # "trong tình trạng nguy kịch" is how the injured are, not "tình trạng" of a trend
     assert kinds("Sau cú tông mạnh, hai thanh niên trên xe tử vong tại chỗ, 2 người khác bị thương nặng được đưa đi "

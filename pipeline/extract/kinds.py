@@ -55,11 +55,15 @@ class StatementKind:
         """A statistic sums occurrences: it names a period or a scope ("toàn tỉnh") and counts
         several things, or it counts several incidents or sessions outright; a sentence that
         names the day otherwise tells one occurrence. A breakdown ("Trong đó, hơn 1.200 trẻ em
-        ...") is of the kind of the sentence it breaks down; where offences are counted side by
-        side, each is of the kind its own figures give ("2 vụ trộm cắp và 1 vụ cướp giật")."""
-        if sentence.index > 0 and self.breakdown.search(sentence.text.lower()):
-            return self(doc, doc.sentences[sentence.index - 1])
+        ...") is of the kind of the sentence it breaks down, unless it counts several cases
+        itself ("Trong đó, ... bắt giữ 45 vụ" after a sentence of when the figures were told);
+        where offences are counted side by side, each is of the kind its own figures give ("2 vụ
+        trộm cắp và 1 vụ cướp giật")."""
         lowered = sentence.text.lower()
+        if sentence.index > 0 and self.breakdown.search(lowered):
+            several = any(c.unit in self.occurrence_units and c.value >= 2 and not c.per_unit
+                          for c in mentions.counts(doc, sentence))
+            return "aggregate" if several else self(doc, doc.sentences[sentence.index - 1])
         cues = {m.group() for m in self.aggregate.finditer(lowered)} - self.masks
         if cues & self.scope:
             return "aggregate"
