@@ -828,6 +828,9 @@ def test_cues_read_as_people_mean_them() -> None:
     # what is not counted as a drug is none
     assert cue_labels("Tại Việt Nam, mặt hàng shisa chưa được coi là một dạng ma túy.") == {"drugs"}
     assert types_of("Tại Việt Nam, mặt hàng shisa chưa được coi là một dạng ma túy.") == []
+    # nor is what the sentence says no longer happens, when it says so to end the clause
+    assert types_of("Lực lượng an ninh được tăng cường, nạn trộm cắp đã không còn xảy ra.") == []
+    assert types_of("Rất may, vụ cháy không xảy ra thiệt hại về người.") == ["fire_explosion"]
     # stabbing oneself is no collision and no assault; a mother off to buy petrol burns nobody;
     # children playing with toy guns shoot nobody
     assert cue_labels("Trẻ em chơi súng bắn đạn nhựa, bắn trận giả với những khẩu súng nhựa.") == set()

@@ -214,8 +214,20 @@ def nearest_label(sentence: Sentence, start: int, end: int, labels: set[str]) ->
 
 @cache
 def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    kinds = {normalise_str(r["phrase"]).lower(): r["kind"] for r in read_tsv("lexicons", "cue_context.tsv")}
+    kinds = {normalise_str(r["phrase"]).lower(): r["kind"] for r in read_tsv("lexicons", "cue_context.tsv")
+             if r["kind"] != DENIED_AFTER}
     return re.compile(rf"(?<!\w)(?:{alternation(kinds)})(?!\w)"), kinds
+
+
+DENIED_AFTER = "negation_after"
+
+
+@cache
+def _denied_after() -> re.Pattern[str]:
+    """What a clause says after its cue to deny it: "tình trạng trộm cắp đã không còn xảy ra"."""
+    denials = (normalise_str(r["phrase"]).lower() for r in read_tsv("lexicons", "cue_context.tsv")
+               if r["kind"] == DENIED_AFTER)
+    return re.compile(rf"\s*(?:đã\s+|cũng\s+)?(?:{alternation(denials)})\s*(?:[,.;:!?]|$)")
 
 
 def context_words(text: str) -> list[tuple[int, str]]:
@@ -243,6 +255,8 @@ def labels_in_context(sentence: Sentence, kinds: Iterable[str]) -> dict[str, set
     previous: tuple[int, set[str]] | None = None  # where the last cue ended, and its contexts
     for cue in sorted(whole_word_cues(sentence), key=lambda c: c.start):
         inside = cue_context(sentence.text[max(0, cue.start - 40):cue.start])
+        if _denied_after().match(sentence.text.lower(), cue.end):
+            inside.add("negation")
         if previous is not None and _LISTED.fullmatch(sentence.text[previous[0]:cue.start]):
             inside |= previous[1]  # "dễ bị lừa đảo công nghệ cao, cho vay lãi nặng, trộm cắp"
         by_label[cue.label].append(inside)
