@@ -191,6 +191,7 @@ def test_noun_is_the_counted_noun_as_written() -> None:
         "Lâm tặc mở 2 con đường, tập kết gỗ tại 1 con hẻm.",
         "Một bộ phận người dân chưa chấp hành.",
         "Công ty chia làm hai ca ăn trưa, 3 ca làm việc.",
+        "Tay lái 7 lần vô địch thế giới vẫn nằm bất động.",
     ],
 )
 def test_never_counts(sentence: str) -> None:
