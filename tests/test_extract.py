@@ -340,6 +340,10 @@ def test_an_advice_column_reports_no_event() -> None:
                                        "đình công không?\nTheo Điều 198 Bộ luật Lao động, đình công là sự ngừng việc "
                                        "tạm thời của người lao động.")
     assert not rules()(letter).relevant
+    # a parent writing in about a child: "Con trai tôi 2 tuổi ... táo bón xen kẽ tiêu chảy"
+    parent = Article(doc_id="q3", text="Rối loạn tiêu hóa có gây suy dinh dưỡng?\n"
+                                       "Con trai tôi 2 tuổi, ở Bắc Ninh, hay bị đau bụng, táo bón xen kẽ tiêu chảy.")
+    assert not rules()(parent).relevant
     news = Article(doc_id="q2", text="Vì sao 500 công nhân đình công?\n"
                                      "Sáng 8/5, 500 công nhân Công ty giày Phú Lợi (Bình Dương) đình công đòi lương.")
     assert rules()(news).relevant
