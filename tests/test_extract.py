@@ -825,6 +825,10 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Ở phía Bắc sân bay còn 11 đơn vị pháo của quân đội đang đóng quân.") == set()
     # a ship that rams a fishing boat collides, as a truck does
     assert cue_labels("Tàu cá TG 94169 TS bị tàu SPARLYA số tàu 257316000 đâm dẫn đến chìm.") == {"traffic_accident"}
+    # a simile steals nothing, a power plant firing oil burns nothing, a festival's pig is no victim
+    assert cue_labels("Họ chấp nhận cả việc đi lại lén lút như một kẻ trộm.") == set()
+    assert cue_labels("Tổ máy 2 dự án Nhiệt điện Vĩnh Tân 4 đã tiến hành đốt dầu lần đầu.") == set()
+    assert cue_labels("Hay như lễ hội chém lợn tại Ném Thượng, Bắc Ninh, nay đã được thực hiện kín.") == set()
     # concrete ("bê tông") strikes nothing; a census or an irrigation drive that "ra quân" is no crackdown
     assert cue_labels("Hộ ông Lê Hùng xây 3 nhà trệt, 1 chòi mái bê tông trái phép.") == set()
     assert cue_labels("Sáng 30/6, Tổng cục Thống kê tổ chức Lễ ra quân Tổng điều tra kinh tế năm 2017.") == set()
