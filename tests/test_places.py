@@ -167,6 +167,10 @@ def test_foreign_places(gaz: Gazetteer) -> None:
         "Nga", "Nhật", "Mali"]
     assert [m.text for m in find(gaz, "Phái đoàn sang Ô-xtrây-li-a và Niu Di-lân")] == ["Ô-xtrây-li-a", "Niu Di-lân"]
     assert find(gaz, "lính cứu hỏa Đức Anh có mặt") == []  # a name after the cue is still a name
+    # the provinces of the neighbours Vietnamese workers go to: a strike at Samsung's Korean plants is abroad
+    assert [(m.text, m.foreign) for m in find(gaz, "dây chuyền sản xuất chip ở Hwaseong, tỉnh Gyeonggi")] == [
+        ("Hwaseong", True), ("Gyeonggi", True)]
+    assert [m.text for m in find(gaz, "ông Cao Hùng cho biết")] == []  # a name, unless a cue makes it Taiwan's city
 
 
 def test_names_in_force_when_published(gaz: Gazetteer) -> None:
