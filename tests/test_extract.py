@@ -825,6 +825,9 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Ở phía Bắc sân bay còn 11 đơn vị pháo của quân đội đang đóng quân.") == set()
     # a ship that rams a fishing boat collides, as a truck does
     assert cue_labels("Tàu cá TG 94169 TS bị tàu SPARLYA số tàu 257316000 đâm dẫn đến chìm.") == {"traffic_accident"}
+    # the pay and time of a halt the employer ordered are no stoppage by the workers
+    assert cue_labels("Đề nghị doanh nghiệp bảo đảm quyền lợi cho người lao động trong thời gian ngừng việc.") == set()
+    assert cue_labels("Người lao động được trả lương ngừng việc theo quy định.") == set()
     # a simile steals nothing, a power plant firing oil burns nothing, a festival's pig is no victim
     assert cue_labels("Họ chấp nhận cả việc đi lại lén lút như một kẻ trộm.") == set()
     assert cue_labels("Tổ máy 2 dự án Nhiệt điện Vĩnh Tân 4 đã tiến hành đốt dầu lần đầu.") == set()
