@@ -954,6 +954,11 @@ def test_each_statistic_is_an_event_of_its_own_unless_it_breaks_down_or_restates
         [("aggregate", [40, 118]), ("aggregate", [3])]
 
 
+def test_an_owner_who_absconds_owes_wages_however_the_firm_is_named() -> None:
+    assert cue_labels("Từ đầu năm 2020 đến nay, Đồng Nai đã xảy ra 8 vụ chủ doanh nghiệp FDI bỏ trốn.") == {"wage_arrears"}
+    assert cue_labels("Chủ DN bỏ trốn để lại khoản nợ lớn.") == {"wage_arrears"}
+
+
 def test_lending_to_many_is_a_cue_of_usury_and_a_bank_that_lends_is_none() -> None:
     assert cue_labels("Bước đầu xác định, từ đầu năm đến nay, Hùng đã cho 23 người vay với tổng số tiền gần 2 tỷ "
                       "đồng.") == {"loan_sharking"}

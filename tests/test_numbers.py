@@ -59,6 +59,7 @@ def test_parse_number_rejects_what_is_not_one_number(text: str) -> None:
         ("Công an đã bắt giữ 03 đối tượng và khởi tố 12 bị can.",
          [("03 đối tượng", 3, "suspects", "exact"), ("12 bị can", 12, "suspects", "exact")]),
         ("Sáu bị cáo hầu tòa.", [("Sáu bị cáo", 6, "suspects", "exact")]),
+        ("Công đoàn tổ chức 150 cuộc đối thoại định kỳ.", [("150 cuộc đối thoại", 150, "sessions", "exact")]),
         ("Nhóm này đã lừa hơn 250 nạn nhân.", [("hơn 250 nạn nhân", 250, "victims", "at_least")]),
         ("Hoa nhận tiền của 40 người rồi chiếm đoạt.", [("40 người", 40, "victims", "exact")]),
         ("Ngọn lửa thiêu rụi hơn 100 ki-ốt.", [("hơn 100 ki-ốt", 100, "other", "at_least")]),
