@@ -68,6 +68,22 @@ def _abbreviation_end() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternation(words)})$")
 
 
+_INITIALS = re.compile(r"(?<!\w)(?:[^\W\d_]\.)+$")
+_INITIAL = re.compile(r"[^\W\d_]\.")
+
+
+def _goes_on(before: str, after: str) -> bool:
+    """Whether underthesea cut a sentence at an abbreviation: a unit word's ("(phường An Phú,
+    TX." | "Thuận An)") or a person's initials, when what follows is more initials, a
+    parenthesis or a lower-case word ("bà P.T." | "L. (72 tuổi)", "chị Đ." | "T." | "H." | "cho
+    biết"). "Ông Lê Văn T." | "Ông T. bị bắt." stays two sentences."""
+    if _abbreviation_end().search(before):
+        return True
+    if not (_INITIALS.search(before) and before[-2:-1].isupper()):
+        return False
+    return bool(_INITIAL.match(after)) or after.startswith("(") or after[:1].islower()
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a normalised text: paragraphs first, then underthesea."""
     spans: list[tuple[int, int]] = []
@@ -80,8 +96,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 at = text.find(sentence, cursor, end)
                 if at < 0:
                     continue
-                if spans and spans[-1][1] > start and _abbreviation_end().search(text, spans[-1][0], spans[-1][1]):
-                    spans[-1] = (spans[-1][0], at + len(sentence))  # "(phường An Phú, TX." | "Thuận An)"
+                if spans and spans[-1][1] > start and _goes_on(text[spans[-1][0]:spans[-1][1]], sentence):
+                    spans[-1] = (spans[-1][0], at + len(sentence))
                 else:
                     spans.append((at, at + len(sentence)))
                 cursor = at + len(sentence)

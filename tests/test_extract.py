@@ -955,7 +955,8 @@ def test_each_statistic_is_an_event_of_its_own_unless_it_breaks_down_or_restates
 
 
 def test_an_owner_who_absconds_owes_wages_however_the_firm_is_named() -> None:
-    assert cue_labels("Từ đầu năm 2020 đến nay, Đồng Nai đã xảy ra 8 vụ chủ doanh nghiệp FDI bỏ trốn.") == {"wage_arrears"}
+    assert cue_labels("Từ đầu năm 2020 đến nay, Đồng Nai đã xảy ra 8 vụ chủ doanh nghiệp FDI bỏ trốn.") == \
+        {"wage_arrears"}
     assert cue_labels("Chủ DN bỏ trốn để lại khoản nợ lớn.") == {"wage_arrears"}
 
 

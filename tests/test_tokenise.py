@@ -26,3 +26,11 @@ def test_a_unit_abbreviation_ends_no_sentence() -> None:
                              "Công an TT. Phú Bài cho biết."]
     # a one-letter initial is a person's, and underthesea's own reading stands
     assert sentences[2] == "Anh Lê Văn H. cho biết thêm."
+
+
+def test_a_persons_initials_end_no_sentence() -> None:
+    text = ("Theo cáo trạng, trưa 3-8-2018, bà P.T. L. (72 tuổi) nhận được cuộc gọi. Chị Đ.T.H. cho biết thêm. "
+            "Ông Lê Văn T. khai nhận. Ông T. bị bắt.")
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Theo cáo trạng, trưa 3-8-2018, bà P.T. L. (72 tuổi) nhận được cuộc gọi.", "Chị Đ.T.H. cho biết thêm.",
+        "Ông Lê Văn T. khai nhận.", "Ông T. bị bắt."]
