@@ -262,6 +262,19 @@ def test_a_type_named_once_weakly_in_an_article_about_another_is_in_passing() ->
     assert EventBuilder().in_passing(groups) == set()  # off unless configured
 
 
+def test_a_type_that_several_sentences_tell_is_stated_though_none_is_sure() -> None:
+    from pipeline.extract.events import EventBuilder
+
+    doc = rules().document(Article(doc_id="s", text="Bé trai bị đâm chết\n" + " ".join([
+        "Thấy đôi nam nữ cự cãi, nam thanh niên rút dao đâm loạn xạ.", "Bé trai đứng gần đó bị anh ta đâm tử vong.",
+        "Nơi bé trai bị đâm.", "Công an đang truy bắt kẻ đâm người."])))
+    for sentence, score in zip(doc.sentences, (0.5, 0.66, 0.81, 0.95, 0.7), strict=True):
+        sentence.labels = {"violent_crime": score}
+    assert EventBuilder(join_from=0.6, told_in=3).typed(doc) == [[]] + [["violent_crime"]] * 4
+    assert EventBuilder(join_from=0.6, told_in=5).typed(doc) == [[]] * 5  # four body sentences are not five
+    assert EventBuilder(join_from=0.6).typed(doc) == [[]] * 5  # off unless configured
+
+
 def test_a_link_to_another_story_states_no_event() -> None:
     fire = Article(doc_id="a1", text="Cháy xưởng gỗ\nRạng sáng 3/4, vụ cháy xưởng gỗ ở huyện Nhà Bè thiêu rụi 2 xe. "
                                      "[Xe cấp cứu gây tai nạn rồi bỏ chạy tại Hà Nội]")

@@ -11,6 +11,7 @@ strike told twice is one event).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -63,7 +64,7 @@ class EventBuilder:
     def __init__(self, threshold: float = 1.0, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv",
                  occurrence_units: tuple[str, ...] = ("incidents", "sessions"),
                  passing_below: float = 0.0, dominant_from: float = float("inf"),
-                 join_from: float = float("inf"),
+                 join_from: float = float("inf"), told_in: int = 0,
                  unreal_contexts: tuple[str, ...] = ("record", "risk", "negation"),
                  report_lexicon: str = "lexicons/report_frames.tsv",
                  another_lexicon: str = "lexicons/another_occurrence.tsv",
@@ -73,6 +74,10 @@ class EventBuilder:
         # once the article states a type, a sentence scored `join_from` or more for it goes on
         # telling that story (a weaker sentence of a story already told)
         self.join_from = min(join_from, threshold)
+        # an article no sentence of which is sure of any type still states the one that
+        # `told_in` of its body sentences tell at `join_from` (0: never): a stabbing told in
+        # four sentences of "đâm" is a stabbing
+        self.told_in = told_in
         # a type one sentence gives below `passing_below`, in an article that some type
         # states at `dominant_from` or more, is mentioned in passing
         self.passing_below, self.dominant_from = passing_below, dominant_from
@@ -116,13 +121,17 @@ class EventBuilder:
 
     def typed(self, doc: Document) -> list[list[str]]:
         """Each sentence's event types: its own, and those the article states that it goes on
-        telling at `join_from`."""
+        telling at `join_from`; in an article that states none, those `told_in` sentences tell."""
         typed = [self.labels(sentence, counted=self.counted(doc, sentence)) for sentence in doc.sentences]
         stated = {label for labels in typed for label in labels}
-        if not stated or self.join_from >= self.threshold:
+        if self.join_from >= self.threshold:
             return typed
-        return [sorted(set(labels) | (stated & set(self.labels(sentence, self.join_from))))
-                for sentence, labels in zip(doc.sentences, typed, strict=True)]
+        joining = [self.labels(sentence, self.join_from) for sentence in doc.sentences]
+        if not stated and self.told_in:
+            told = Counter(label for sentence, labels in zip(doc.sentences, joining, strict=True)
+                           if sentence.index > 0 for label in labels)
+            stated = {label for label, n in told.items() if n >= self.told_in}
+        return [sorted(set(labels) | (stated & set(more))) for labels, more in zip(typed, joining, strict=True)]
 
     def counted(self, doc: Document, sentence: Sentence) -> frozenset[str]:
         """Types the sentence counts or charges each on its own ("2 vụ trộm cắp và 1 vụ cướp giật",
