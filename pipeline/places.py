@@ -268,6 +268,8 @@ class Gazetteer:
         self._journey = re.compile(rf"(?<!\w)(?:{words('journey_from')}){start}(?:{words('journey_to')})\s+{end}")
         # where an offender fled or hid afterwards: "bắn ... rồi bỏ về TP HCM", "lẩn trốn tại nhà con gái ở X"
         self._flight = re.compile(rf"(?<!\w)(?:{words('flight')})(?!\w){clause}{{0,60}}")
+        # the office an impostor claims, up to where the victim was ("... ở Đà Nẵng")
+        self._impostor = re.compile(rf"(?<!\w)(?:{words('impostor')})(?!\w)(?:(?!\s(?:ở|tại)\s){clause}){{0,60}}")
         self._street_end = ending("street")
         # the far end of a road named by its two ends: "cao tốc TP HCM - Trung Lương"
         self._road_end = re.compile(rf"(?<!\w)(?:{words('street')}) [^\W\d][\w .]{{0,25}}\s[-–]\s$", re.I)
@@ -344,7 +346,7 @@ class Gazetteer:
 
         def within(ranges: list[tuple[int, int]], r: _Raw) -> bool:
             return any(s <= r.start and r.end <= e for s, e in ranges)
-        homes, routes = spans(self._residence), spans(self._route, self._journey, self._flight)
+        homes, routes = spans(self._residence), spans(self._route, self._journey, self._flight, self._impostor)
         return [self._mention(text, r, within(homes, r), within(routes, r)) for r in raws]
 
     def _unit_mention(self, m: re.Match[str]) -> _Raw | None:

@@ -243,6 +243,10 @@ def test_the_ends_of_a_route_are_named_in_passing(gaz: Gazetteer) -> None:
     found = find(gaz, "xe khách chở 10 hành khách chạy từ TP Hồ Chí Minh đi Đà Nẵng thì bốc cháy tại huyện Đức Phổ")
     assert [(m.text, m.incidental) for m in found] == [
         ("TP Hồ Chí Minh", True), ("Đà Nẵng", True), ("huyện Đức Phổ", False)]
+    # and the office an impostor claims, up to where the victim was
+    found = find(gaz, "một người tự xưng là cán bộ Công an quận Hai Bà Trưng, Hà Nội gọi điện cho bà L. ở Đà Nẵng")
+    assert [(m.text, m.incidental) for m in found] == [
+        ("quận Hai Bà Trưng", True), ("Hà Nội", True), ("Đà Nẵng", False)]
     # and where an offender fled or hid afterwards
     found = find(gaz, "ông Để rút súng bắn anh Kiệt tại xã Phú An rồi lên xe bỏ về TP HCM")
     assert [(m.text, m.incidental) for m in found] == [("xã Phú An", False), ("TP HCM", True)]
