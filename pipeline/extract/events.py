@@ -150,11 +150,9 @@ class EventBuilder:
         """The sentence's event types; a question or the law's general terms ("Người nào ... thì bị
         phạt tù") state none, and a talk or campaign against offences names them as its subject
         ("26 buổi tuyên truyền phòng chống ma túy, tín dụng đen"), not as events."""
-        if is_question(sentence.text) or self.law.search(sentence.text.lower()):
-            return []
         labels = typed_labels(sentence.labels, self.threshold if threshold is None else threshold, counted)
-        if not labels:
-            return labels
+        if not labels or is_question(sentence.text) or self.law.search(sentence.text.lower()):
+            return []
         # a past record, a risk, a denial: "có tiền án về tội trộm cắp", "dễ bị lừa đảo", "không phải
         # là lừa đảo" tell of no event now
         contexts = labels_in_context(sentence, (*self.unreal_contexts, "topic"))
