@@ -212,14 +212,14 @@ def nearest_label(sentence: Sentence, start: int, end: int, labels: set[str]) ->
     return min(cues, key=lambda c: max(c.start - end, start - c.end, 0)).label if cues else None
 
 
+DENIED_AFTER = "negation_after"
+
+
 @cache
 def _context_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     kinds = {normalise_str(r["phrase"]).lower(): r["kind"] for r in read_tsv("lexicons", "cue_context.tsv")
              if r["kind"] != DENIED_AFTER}
     return re.compile(rf"(?<!\w)(?:{alternation(kinds)})(?!\w)"), kinds
-
-
-DENIED_AFTER = "negation_after"
 
 
 @cache

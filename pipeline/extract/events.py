@@ -59,6 +59,12 @@ class Particulars:
         self.figures |= other.figures
 
 
+def days_told(doc: Document, sentence: Sentence) -> set[str]:
+    """The days (not periods, not months) a sentence names."""
+    return {t.start_date for t in mentions.times(doc, sentence)
+            if t.start_date and not t.is_period and len(t.start_date) == 10}
+
+
 @component("events")
 class EventBuilder:
     def __init__(self, threshold: float = 1.0, aggregate_lexicon: str = "lexicons/aggregate_cues.tsv",
@@ -203,8 +209,7 @@ class EventBuilder:
         after = doc.sentences[best.index + 1]
         if after.cues or after.labels or self.report.search(after.text.lower()):
             return best
-        dated = any(not t.is_period and t.start_date and len(t.start_date) == 10 for t in mentions.times(doc, after))
-        return after if dated else best
+        return after if days_told(doc, after) else best
 
     def particulars(self, doc: Document, sentence: Sentence) -> Particulars:
         """The day, places and sums a sentence gives its story; the day of a report ("Ngày 3/6,
@@ -214,8 +219,7 @@ class EventBuilder:
         found.figures = {(c.unit, c.value) for c in mentions.counts(doc, sentence) if not c.per_unit}
         found.sums = {value for unit, value in found.figures if unit == "money_vnd"}
         if not self.report.search(lowered):
-            found.days = {t.start_date for t in mentions.times(doc, sentence)
-                          if t.start_date and not t.is_period and len(t.start_date) == 10}
+            found.days = days_told(doc, sentence)
         for p in mentions.places(doc, sentence):
             if p.foreign or p.incidental:  # where someone lives, where a route runs: not where it happened
                 continue
