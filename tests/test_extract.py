@@ -842,6 +842,8 @@ def test_cues_read_as_people_mean_them() -> None:
     assert cue_labels("Đề nghị doanh nghiệp bảo đảm quyền lợi cho người lao động trong thời gian ngừng việc.") == set()
     assert cue_labels("Người lao động được trả lương ngừng việc theo quy định.") == set()
     # a simile steals nothing, a power plant firing oil burns nothing, a festival's pig is no victim
+    assert cue_labels("Theo phong tục cướp vợ của người Mông, chàng trai phải chọn ngày lành.") == set()
+    assert cue_labels("Dưới cái nắng như thiêu như đốt, Kiếm phải đốt cháy giai đoạn để luyện tập.") == set()
     assert cue_labels("Họ chấp nhận cả việc đi lại lén lút như một kẻ trộm.") == set()
     assert cue_labels("Tổ máy 2 dự án Nhiệt điện Vĩnh Tân 4 đã tiến hành đốt dầu lần đầu.") == set()
     assert cue_labels("Hay như lễ hội chém lợn tại Ném Thượng, Bắc Ninh, nay đã được thực hiện kín.") == set()
