@@ -410,74 +410,76 @@ def test_the_typer_does_not_tell_dated_archives_from_undated_ones() -> None:
     assert undated == dated
 
 
-def cued(text: str) -> set[str]:
-    """The event types the lexicon cues in a sentence (after a title)."""
-    doc = rules().document(Article(doc_id="b", text="Tin\n" + text))
+def cue_labels(sentence: str) -> set[str]:
+    """The event types the lexicon's cues give a sentence, before any learned typer."""
+    doc = rules().document(Article(doc_id="c", text="Tin địa phương\n" + sentence))
     return {c.label for s in doc.sentences for c in s.cues}
 
 
 def test_names_that_only_look_like_events_are_no_cues() -> None:
-    assert cued("Công ty CP xe khách Phương Trang nợ 28 tỷ đồng bảo hiểm xã hội.") == set()
-    assert cued("Hãng xe khách Thành Bưởi tăng giá vé.") == set()
-    assert cued("Xạ thủ trẻ vừa được gọi vào đội tuyển bắn súng quốc gia.") == set()
-    assert cued("Anh giành HCV nội dung 10m súng ngắn hơi.") == set()
-    assert cued("Hàng trăm cán bộ công ty đồng loạt ra quân làm thủy lợi phục vụ vụ xuân.") == set()
-    assert "traffic_accident" in cued("Xe khách lật trên đèo, 3 người bị thương.")
-    assert cued("Lý do Luật Biểu tình chưa trình ra Quốc hội.") == set()
-    assert cued("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
-    assert cued("Phòng Cảnh sát Phòng cháy chữa cháy tỉnh Tây Ninh tìm kiếm người rơi xuống kênh.") == set()
-    assert cued("Người dân tranh cướp lộc tại lễ hội; lễ đâm trâu của đồng bào Xê Đăng.") == set()
-    assert cued("Lễ hội cướp phết Hiền Quan thu hút hàng nghìn người.") == set()
+    assert cue_labels("Công ty CP xe khách Phương Trang nợ 28 tỷ đồng bảo hiểm xã hội.") == set()
+    assert cue_labels("Hãng xe khách Thành Bưởi tăng giá vé.") == set()
+    assert cue_labels("Xạ thủ trẻ vừa được gọi vào đội tuyển bắn súng quốc gia.") == set()
+    assert cue_labels("Anh giành HCV nội dung 10m súng ngắn hơi.") == set()
+    assert cue_labels("Hàng trăm cán bộ công ty đồng loạt ra quân làm thủy lợi phục vụ vụ xuân.") == set()
+    assert "traffic_accident" in cue_labels("Xe khách lật trên đèo, 3 người bị thương.")
+    assert cue_labels("Lý do Luật Biểu tình chưa trình ra Quốc hội.") == set()
+    assert cue_labels("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
+    assert cue_labels("Phòng Cảnh sát Phòng cháy chữa cháy tỉnh Tây Ninh tìm kiếm người rơi xuống kênh.") == set()
+    assert cue_labels("Người dân tranh cướp lộc tại lễ hội; lễ đâm trâu của đồng bào Xê Đăng.") == set()
+    assert cue_labels("Lễ hội cướp phết Hiền Quan thu hút hàng nghìn người.") == set()
     # the offence "giết người trong trạng thái tinh thần bị kích động mạnh" incites nobody
-    assert cued("Bị cáo phạm tội giết người trong trạng thái tinh thần bị kích động mạnh.") == {"violent_crime"}
-    assert cued("CSGT chặn xe tải để kiểm tra tải trọng.") == set()
-    assert cued("Ngôi nhà bốc cháy dữ dội.") == {"fire_explosion"}
-    assert cued("Nhà máy sản xuất giấy cuộn các tông và thùng bao bì các tông.") == set()
-    assert cued("Dự án xây dựng bãi đỗ xe khách tham quan lăng Tự Đức.") == set()
-    assert cued("Khách mua vàng ngày Thần Tài bị chặt chém.") == set()  # overcharged, not cut
-    assert cued("Đề nghị thành phố tạm thời dừng việc tổ chức lễ hội.") == set()
-    assert cued("Bên cạnh xe máy có một vỏ hộp thuốc diệt cỏ mang tên cỏ cháy; lọ ngâm đốt ngón tay.") == set()
-    assert cued("Gần 2 nghìn lao động đã không vào vị trí làm việc mà tập trung tại sân công ty.") == {"strike"}
-    assert "human_trafficking" in cued("Triệt phá đường dây buôn bán phụ nữ qua biên giới.")
-    assert "wage_arrears" in cued("Năm 2025, trên địa bàn tỉnh xảy ra 9 vụ chủ doanh nghiệp nước ngoài bỏ trốn.")
+    assert cue_labels("Bị cáo phạm tội giết người trong trạng thái tinh thần bị kích động mạnh.") == {"violent_crime"}
+    assert cue_labels("CSGT chặn xe tải để kiểm tra tải trọng.") == set()
+    assert cue_labels("Ngôi nhà bốc cháy dữ dội.") == {"fire_explosion"}
+    assert cue_labels("Nhà máy sản xuất giấy cuộn các tông và thùng bao bì các tông.") == set()
+    assert cue_labels("Dự án xây dựng bãi đỗ xe khách tham quan lăng Tự Đức.") == set()
+    assert cue_labels("Khách mua vàng ngày Thần Tài bị chặt chém.") == set()  # overcharged, not cut
+    assert cue_labels("Đề nghị thành phố tạm thời dừng việc tổ chức lễ hội.") == set()
+    assert cue_labels("Bên cạnh xe máy có một vỏ hộp thuốc diệt cỏ mang tên cỏ cháy; lọ ngâm đốt ngón tay.") == set()
+    assert cue_labels("Gần 2 nghìn lao động đã không vào vị trí làm việc mà tập trung tại sân công ty.") == {"strike"}
+    assert "human_trafficking" in cue_labels("Triệt phá đường dây buôn bán phụ nữ qua biên giới.")
+    assert "wage_arrears" in cue_labels("Năm 2025, trên địa bàn tỉnh xảy ra 9 vụ chủ doanh nghiệp nước ngoài bỏ trốn.")
     # a cue alone in quotes is a figure of speech, unless it names a charge or is the press's slang
-    assert cued("Cổ động viên ví von hàng công đội nhà đã “đình công” tập thể.") == set()
-    assert cued("Liệu Arsenal có dám \"đánh bạc\" với một Wenger thứ hai?") == set()
-    assert cued("Với tội \"Giết người\", Tú bị tuyên phạt án tù chung thân.") == {"violent_crime"}
-    assert cued("Bị phát hiện bắt trộm chó, nhóm “cẩu tặc” dùng chĩa điện hù dọa người dân.") == {"theft"}
+    assert cue_labels("Cổ động viên ví von hàng công đội nhà đã “đình công” tập thể.") == set()
+    assert cue_labels("Liệu Arsenal có dám \"đánh bạc\" với một Wenger thứ hai?") == set()
+    assert cue_labels("Với tội \"Giết người\", Tú bị tuyên phạt án tù chung thân.") == {"violent_crime"}
+    assert cue_labels("Bị phát hiện bắt trộm chó, nhóm “cẩu tặc” dùng chĩa điện hù dọa người dân.") == {"theft"}
     # a syllable of a street's or a place's name; an agency's name still cues, as a charge does
-    assert cued("Cửa hàng vàng trên phố Trần Nhân Tông vừa khai trương; chị dắt con ra bến đò Sơn Đốt.") == set()
-    assert cued("Đội Quản lý thị trường kiểm tra kho hàng.") == {"smuggling"}
-    assert cued("Bị cáo bị truy tố về tội Cướp tài sản.") == {"robbery"}
-    assert "traffic_accident" in cued("Hà Tĩnh: Lật thuyền trên sông, 2 người tử vong.")
+    assert cue_labels("Cửa hàng vàng trên phố Trần Nhân Tông vừa khai trương; chị dắt con ra bến đò Sơn Đốt.") == set()
+    assert cue_labels("Đội Quản lý thị trường kiểm tra kho hàng.") == {"smuggling"}
+    assert cue_labels("Bị cáo bị truy tố về tội Cướp tài sản.") == {"robbery"}
+    assert "traffic_accident" in cue_labels("Hà Tĩnh: Lật thuyền trên sông, 2 người tử vong.")
     # lightning, a tyre, an engine and a toy are no assault, explosion or weapon
-    assert cued("Một phụ nữ bị sét đánh chết ngoài đồng.") == set()
-    assert cued("Xe khách bất ngờ nổ lốp rồi lao xuống ruộng; tài xế nổ máy bỏ đi.") == {"traffic_accident"}
-    assert cued("Nhóm thanh niên dùng súng giả, súng nhựa và súng đồ chơi.") == set()
-    assert "fire_explosion" in cued("Bình gas phát nổ khiến 2 người bị bỏng.")
+    assert cue_labels("Một phụ nữ bị sét đánh chết ngoài đồng.") == set()
+    assert cue_labels("Xe khách bất ngờ nổ lốp rồi lao xuống ruộng; tài xế nổ máy bỏ đi.") == {"traffic_accident"}
+    assert cue_labels("Nhóm thanh niên dùng súng giả, súng nhựa và súng đồ chơi.") == set()
+    assert "fire_explosion" in cue_labels("Bình gas phát nổ khiến 2 người bị bỏng.")
     # an energetic girl, a singer who gives her all, a passenger catching a coach
-    assert cued("Cô rất năng nổ trong các phong trào; ca sĩ cháy hết mình trên sân khấu.") == set()
-    assert cued("Khi chị chuẩn bị đón xe khách vào miền nam thì bị nhóm thanh niên ép lên xe máy.") == set()
-    assert cued("Bé Subin thích ngồi xe khách về quê thăm ông bà.") == set()  # a vehicle is no accident
+    assert cue_labels("Cô rất năng nổ trong các phong trào; ca sĩ cháy hết mình trên sân khấu.") == set()
+    assert cue_labels("Khi chị chuẩn bị đón xe khách vào miền nam thì bị nhóm thanh niên ép lên xe máy.") == set()
+    assert cue_labels("Bé Subin thích ngồi xe khách về quê thăm ông bà.") == set()  # a vehicle is no accident
 
 
 def test_labour_events_as_the_press_words_them() -> None:
-    assert cued("Một công nhân nhà máy giấy tử vong trong lúc làm việc.") == {"workplace_accident"}
-    assert cued("Tình trạng chậm đóng, nợ đọng BHXH còn lớn; doanh nghiệp chây ì đóng BHXH.") == {"wage_arrears"}
-    assert cued("Công ty cắt giảm nhân sự do thiếu đơn hàng.") == {"layoff_closure"}
-    assert cued("Công ty trừ tiền hằng tháng nhưng không đóng bảo hiểm cho người lao động.") == {"wage_arrears"}
-    assert cued("Anh T. trong lúc vận hành máy cán thép đã bị máy kẹp vào tay.") == {"workplace_accident"}
-    assert cued("Công ty đang tìm nguồn tiền để thanh toán khoảng 6 tỷ đồng tiền lương còn nợ.") == {"wage_arrears"}
-    assert cued("Công ty chưa thanh toán tiền lương tháng 6, tháng 7 cho người lao động.") == {"wage_arrears"}
+    assert cue_labels("Một công nhân nhà máy giấy tử vong trong lúc làm việc.") == {"workplace_accident"}
+    assert cue_labels("Tình trạng chậm đóng, nợ đọng BHXH còn lớn; doanh nghiệp chây ì đóng BHXH.") == {"wage_arrears"}
+    assert cue_labels("Công ty cắt giảm nhân sự do thiếu đơn hàng.") == {"layoff_closure"}
+    assert cue_labels("Công ty trừ tiền hằng tháng nhưng không đóng bảo hiểm cho người lao động.") == {"wage_arrears"}
+    assert cue_labels("Anh T. trong lúc vận hành máy cán thép đã bị máy kẹp vào tay.") == {"workplace_accident"}
+    assert cue_labels("Công ty đang tìm nguồn tiền để thanh toán khoảng 6 tỷ đồng tiền lương còn nợ.") == \
+        {"wage_arrears"}
+    assert cue_labels("Công ty chưa thanh toán tiền lương tháng 6, tháng 7 cho người lao động.") == {"wage_arrears"}
     # an accident on a building site is an accident at work, not on the road, however briefly a
     # later sentence names it
     assert cue_labels("Chiều 30/5, tại một công trường ở TP Móng Cái, máy vận thăng chở công nhân bất ngờ rơi "
                       "xuống đất.\nVụ tai nạn khiến 7 người bị thương.") == {"workplace_accident"}
-    assert cued("Sau vụ thang máy rơi, chủ đầu tư công trình xảy ra tai nạn bị triệu tập.") == {"workplace_accident"}
-    assert "strike" in cued("Sáng 17/9, khoảng 800 công nhân đã đồng loạt nghỉ làm để đòi lương.")
-    assert cued("Hàng trăm công nhân bỏ về giữa ca vì bữa ăn kém chất lượng.") == {"strike"}
+    assert cue_labels("Sau vụ thang máy rơi, chủ đầu tư công trình xảy ra tai nạn bị triệu tập.") == \
+        {"workplace_accident"}
+    assert "strike" in cue_labels("Sáng 17/9, khoảng 800 công nhân đã đồng loạt nghỉ làm để đòi lương.")
+    assert cue_labels("Hàng trăm công nhân bỏ về giữa ca vì bữa ăn kém chất lượng.") == {"strike"}
     # firing one teacher, or a plant halting for repairs, is no layoff: those words stay out
-    assert cued("Trường đã chấm dứt hợp đồng lao động với cô giáo; nhà máy ngừng sản xuất 4 ngày.") == set()
+    assert cue_labels("Trường đã chấm dứt hợp đồng lao động với cô giáo; nhà máy ngừng sản xuất 4 ngày.") == set()
 
 
 def test_a_cue_that_the_tokeniser_joins_to_the_next_word_still_types_the_sentence() -> None:
@@ -812,12 +814,6 @@ def test_taking_money_by_force_is_robbery_and_taking_a_life_is_a_figure_of_speec
                    "Vụ tai nạn đã cướp đi sinh mạng của 3 người trong một gia đình.")
     assert none == []
     assert "robbery" not in cue_labels("Vụ nổ bom ở Văn Phú, Hà Đông cướp đi 5 sinh mạng.")
-
-
-def cue_labels(sentence: str) -> set[str]:
-    """The event types the lexicon's cues give a sentence, before any learned typer."""
-    doc = rules().document(Article(doc_id="c", text="Tin địa phương\n" + sentence))
-    return {c.label for s in doc.sentences for c in s.cues}
 
 
 def test_cues_read_as_people_mean_them() -> None:

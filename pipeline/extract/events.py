@@ -130,7 +130,7 @@ class EventBuilder:
         telling at `join_from`; in an article that states none, those `told_in` sentences tell."""
         typed = [self.labels(sentence, counted=self.counted(doc, sentence)) for sentence in doc.sentences]
         stated = {label for labels in typed for label in labels}
-        if self.join_from >= self.threshold:
+        if self.join_from >= self.threshold or not (stated or self.told_in):
             return typed
         joining = [self.labels(sentence, self.join_from) for sentence in doc.sentences]
         if not stated and self.told_in:
