@@ -416,6 +416,15 @@ def cue_labels(sentence: str) -> set[str]:
     return {c.label for s in doc.sentences for c in s.cues}
 
 
+def test_the_press_words_for_a_den_its_players_and_its_drugs_are_cues() -> None:
+    assert "gambling" in cue_labels("Công an huyện bắt quả tang 12 con bạc đang sát phạt tại nhà ông Q.")
+    assert "gambling" in cue_labels("Tổ công tác triệt xóa một ổ bạc trong khu dân cư.")
+    assert "gambling" in cue_labels("Hàng chục người tham gia chiếu bạc tại một nhà nghỉ.")
+    assert "drugs" in cue_labels("Thu giữ 2 gói cocaine và 30 viên MDMA.")
+    assert "fraud" in cue_labels("Nhiều người bị lừa gạt mua đất nền ảo.")
+    assert "sexual_offence" in cue_labels("Gã đàn ông cưỡng hiếp bé gái 13 tuổi.")
+
+
 def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cue_labels("Công ty CP xe khách Phương Trang nợ 28 tỷ đồng bảo hiểm xã hội.") == set()
     assert cue_labels("Hãng xe khách Thành Bưởi tăng giá vé.") == set()
