@@ -432,6 +432,10 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cue_labels("Anh giành HCV nội dung 10m súng ngắn hơi.") == set()
     assert cue_labels("Hàng trăm cán bộ công ty đồng loạt ra quân làm thủy lợi phục vụ vụ xuân.") == set()
     assert "traffic_accident" in cue_labels("Xe khách lật trên đèo, 3 người bị thương.")
+    assert cue_labels("Học viện Báo chí và Tuyên truyền tổ chức lễ kỷ niệm 55 năm thành lập khoa.") == set()
+    assert cue_labels("Khai mạc Liên hoan tuyên truyền lưu động mừng ngày Thương binh, liệt sĩ.") == set()
+    assert cue_labels("Các báo phối hợp tuyên truyền, quảng bá hình ảnh của tỉnh.") == set()
+    assert "prevention_outreach" in cue_labels("Công an huyện tổ chức buổi tuyên truyền cho 300 công nhân.")
     assert cue_labels("Lý do Luật Biểu tình chưa trình ra Quốc hội.") == set()
     assert cue_labels("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
     assert cue_labels("Phòng Cảnh sát Phòng cháy chữa cháy tỉnh Tây Ninh tìm kiếm người rơi xuống kênh.") == set()
