@@ -436,6 +436,7 @@ def test_names_that_only_look_like_events_are_no_cues() -> None:
     assert cue_labels("Khai mạc Liên hoan tuyên truyền lưu động mừng ngày Thương binh, liệt sĩ.") == set()
     assert cue_labels("Các báo phối hợp tuyên truyền, quảng bá hình ảnh của tỉnh.") == set()
     assert "prevention_outreach" in cue_labels("Công an huyện tổ chức buổi tuyên truyền cho 300 công nhân.")
+    assert cue_labels("Công binh đã hủy nổ an toàn quả bom còn sót lại sau chiến tranh.") == set()
     assert cue_labels("Lý do Luật Biểu tình chưa trình ra Quốc hội.") == set()
     assert cue_labels("Hàng trăm người biểu tình trước trụ sở UBND xã.") == {"protest"}
     assert cue_labels("Phòng Cảnh sát Phòng cháy chữa cháy tỉnh Tây Ninh tìm kiếm người rơi xuống kênh.") == set()
