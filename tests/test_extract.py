@@ -958,6 +958,10 @@ def test_a_bare_poisoning_reads_as_what_the_article_says_poisoned() -> None:
     assert types_of("Ngày 29/5, tại bệnh viện tỉnh Hòa Bình, 18 bệnh nhân đang chạy thận bất ngờ buồn nôn, đau bụng, "
                     "có biểu hiện sốc phản vệ.") == []
     assert types_of("Ngày 29/5, tại Hòa Bình, 18 công nhân bị buồn nôn, đau bụng sau bữa ăn ca.") == ["food_poisoning"]
+    # one who fell from a height in a story of suicide did not fall at work
+    fall = "Sáng 3/5, một người phụ nữ rơi từ trên cao xuống sân tòa nhà, tử vong tại chỗ."
+    assert "workplace_accident" in cue_labels(fall)
+    assert cue_labels(fall + "\nNgười dân cho biết chị đã nhảy từ tầng 5 xuống.") == set()
 
 
 def test_luring_girls_to_work_illegally_abroad_is_trafficking_not_fraud() -> None:
