@@ -324,6 +324,10 @@ def test_a_change_against_a_baseline_counts_nothing() -> None:
     article = Article(doc_id="d1", text="Tai nạn giao thông ở quận 2\nNăm 2016 trên địa bàn quận 2 (TP.HCM) có 54 vụ "
                                         "tai nạn giao thông, tăng 8 vụ so với năm trước, gây chết 9 người.")
     assert figures(article) == [("incidents", 54), ("deaths", 9)]
+    first = Article(doc_id="d2", text="Tai nạn giao thông 6 tháng\n6 tháng đầu năm, cả nước xảy ra 4.797 vụ tai nạn "
+                                      "giao thông, làm chết 4.134 người. So với cùng kỳ năm 2016, tai nạn giao thông "
+                                      "giảm 244 vụ (giảm 4,84%), giảm 229 người chết.")
+    assert figures(first) == [("incidents", 4797), ("deaths", 4134)]
 
 
 def test_a_total_told_with_the_event_counts_it() -> None:

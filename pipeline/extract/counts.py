@@ -30,6 +30,7 @@ class Background:
     not_background: frozenset[str]
     change: re.Pattern[str]
     baseline: re.Pattern[str]
+    baseline_first: re.Pattern[str]
 
 
 @cache
@@ -43,7 +44,8 @@ def background_cues(path: str) -> Background:
                       re.compile(rf"(?<!\w)(?:{cues('sentence')})(?!\w)(?:[^.;!?]|\.{{2,}})*$"),
                       frozenset(normalise_str(r["cue"]).lower() for r in rows if r["reach"] == "none"),
                       re.compile(rf"(?<!\w)(?:{cues('change')})\s+$"),
-                      re.compile(rf"[^,;.!?]{{0,40}}?(?<!\w)(?:{cues('baseline')})(?!\w)"))
+                      re.compile(rf"[^,;.!?]{{0,40}}?(?<!\w)(?:{cues('baseline')})(?!\w)"),
+                      re.compile(rf"(?<!\w)(?:{cues('baseline')})(?!\w)"))
 
 
 @component("counts")
@@ -83,9 +85,11 @@ class EventCounts:
         return [told[i] for i in sorted(told, key=lambda i: (i != event.sentence, i))]
 
     def changed(self, lowered: str, found: CountMention) -> bool:
-        """A change against a baseline: "tăng 8 vụ so với năm trước" counts no event."""
+        """A change against a baseline: "tăng 8 vụ so với năm trước", "So với cùng kỳ, giảm 244 vụ
+        (giảm 4,84%), giảm 229 người chết" count no event."""
         return bool(self.background.change.search(lowered[max(0, found.start - 20):found.start])
-                    and self.background.baseline.match(lowered, found.end))
+                    and (self.background.baseline.match(lowered, found.end)
+                         or self.background.baseline_first.search(lowered, 0, found.start)))
 
     def add_counts(self, doc: Document, event: Event, sentence: Sentence, seen_here: set[tuple[str, float]],
                    others: set[str]) -> None:
