@@ -209,3 +209,11 @@ def test_a_number_word_capitalised_inside_a_sentence_is_a_name() -> None:
 def test_a_statistic_that_names_the_toll_before_the_people_gives_their_roles() -> None:
     found = find_counts("Xảy ra 120 vụ, làm chết 95 người, bị thương 60 người.")
     assert [(c.unit, c.value) for c in found] == [("incidents", 120), ("deaths", 95), ("injuries", 60)]
+    # a role word that leads the next figure is that figure's, not the one before it
+    found = find_counts("Xảy ra 1.569 vụ, làm chết 643 người và làm bị thương 1.348 người.")
+    assert [(c.unit, c.value) for c in found] == [("incidents", 1569), ("deaths", 643), ("injuries", 1348)]
+    found = find_counts("Vụ tai nạn làm chết hai người và bị thương ba người khác.")
+    assert [(c.unit, c.value) for c in found] == [("deaths", 2), ("injuries", 3)]
+    assert [c.unit for c in find_counts("Vụ tai nạn khiến 2 người bị thương nặng.")] == ["injuries"]
+    found = find_counts("Hai người đàn ông dùng súng chích điện để trộm hai chú chó.")
+    assert [(c.unit, c.value) for c in found] == [("suspects", 2)]

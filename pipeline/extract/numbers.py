@@ -253,11 +253,22 @@ def _role(text: str, start: int, noun_end: int) -> tuple[str | None, int]:
     m, effect = next(((m, e) for m, e in roles if e != "none"), (None, None))
     if m and p["person"].search(after, 0, m.start()):
         m = None  # the role is another person's: "3 người tiếp xúc với nạn nhân tử vong"
+    if m and _leads_a_figure(text, noun_end + m.end()):
+        m = None  # it is the next figure's: "làm chết 2 người và làm bị thương 5 người"
     if m:
         adjacent = len(after[:m.start()].split()) <= 2
         return effect, noun_end + m.end() if adjacent else noun_end
     roles = _near_before(text, start, 4, "near_role")
     return (roles[-1] if roles else None), noun_end
+
+
+def _leads_a_figure(text: str, end: int) -> bool:
+    """Whether a number of people comes right after `end` ("bị thương 5 người", not "trộm hai
+    chú chó")."""
+    following = text[end:end + 40].lstrip()
+    first = _patterns()["token"].match(following)
+    return first is not None and (first.group()[0].isdigit() or parse_number(first.group()) is not None) \
+        and _patterns()["person"].match(following[first.end():].lstrip()) is not None
 
 
 def _near_before(text: str, start: int, words: int, cues: str) -> list[str]:
