@@ -3,7 +3,7 @@
 import tomllib
 
 from models.count_filter import matched
-from pipeline.document import Article, Event
+from pipeline.document import Article, Event, Record
 from pipeline.extract.cues import typed_labels
 from pipeline.extractor import Extractor
 from pipeline.resources import data_path
@@ -1016,3 +1016,19 @@ def test_a_report_gives_way_to_the_uncued_sentence_that_tells_what_happened_that
         "Khoảng 15h chiều 18/11, tổ công tác bất ngờ ập vào, bắt quả tang 17 đối tượng.",
     )
     assert [e.evidence[:9] for e in found] == ["Ngày 18/1"]
+
+
+def test_a_title_kept_apart_from_the_body_reads_as_the_same_article() -> None:
+    # an archive with `title` and a `text` that does not repeat it: the body's lead is the story,
+    # not a headline restating it, and every offset still points into the text as given
+    title = "Cháy dãy trọ ở Bình Dương, 2 người tử vong"
+    body = ("Chiều 24-8, tại phường Tân Đông Hiệp, TP Dĩ An, Bình Dương xảy ra vụ cháy dãy nhà trọ làm 2 người tử "
+            "vong, 3 người bị thương.\nNguyên nhân vụ cháy đang được cơ quan chức năng điều tra.")
+    apart = rules()(Article(doc_id="a", title=title, text=body))
+    joined = rules()(Article(doc_id="j", title=title, text=f"{title}\n{body}"))
+
+    def told(record: Record, shift: int) -> list[tuple[str, str, list[tuple[str, float, int]]]]:
+        return [(e.type, e.evidence, [(c.unit, c.value, c.start - shift) for c in e.counts]) for e in record.events]
+    assert told(apart, 0) == told(joined, len(title) + 1)
+    assert [(c.unit, c.value) for e in apart.events for c in e.counts] == [("deaths", 2), ("injuries", 3)]
+    assert all(body[c.start:c.end] == c.text for e in apart.events for c in e.counts)
