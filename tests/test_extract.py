@@ -1032,3 +1032,12 @@ def test_a_title_kept_apart_from_the_body_reads_as_the_same_article() -> None:
     assert told(apart, 0) == told(joined, len(title) + 1)
     assert [(c.unit, c.value) for e in apart.events for c in e.counts] == [("deaths", 2), ("injuries", 3)]
     assert all(body[c.start:c.end] == c.text for e in apart.events for c in e.counts)
+
+
+def test_a_case_that_also_happened_elsewhere_is_another_event() -> None:
+    _, attacks = told("violent_crime", "2017-06-15",
+        "Côn đồ kéo đến Lâm Đồng trả thù",
+        "Sáng 13/6, khoảng 120 thanh niên kéo tới quán của anh Hoàn ở huyện Di Linh (Lâm Đồng) hành hung con anh Hoàn.",
+        "Mới đây tại Phú Thọ cũng xảy ra vụ việc 30 côn đồ dùng dao kiếm chém người trên quốc lộ 32.",
+    )
+    assert sorted(e.location.province for e in attacks) == ["Lâm Đồng", "Phú Thọ"]
