@@ -775,6 +775,9 @@ def test_the_law_quoted_in_general_terms_states_no_event_and_counts_nothing() ->
     # the benefits the insurance law lists are no accident; a worker denied them is owed them
     assert types_of("Đối với chế độ tử tuất: trợ cấp một lần khi chết do tai nạn lao động.") == []
     assert types_of("Công ty nợ đóng BHXH khiến người lao động không được hưởng chế độ thai sản.") == ["wage_arrears"]
+    # nor is the threshold above which an employer's debt becomes a crime
+    assert types_of("Người sử dụng lao động trốn đóng BHXH từ 50 triệu đồng trở lên, đã bị xử phạt hành chính mà "
+                    "còn vi phạm, có thể bị truy cứu trách nhiệm hình sự.") == []
 
 
 def test_where_a_haul_was_carried_from_and_to_neither_splits_the_occurrence_nor_takes_it_abroad() -> None:
