@@ -427,6 +427,10 @@ def test_the_press_words_for_a_den_its_players_and_its_drugs_are_cues() -> None:
     assert "drugs" in cue_labels("Thu giữ 2 gói cocaine và 30 viên MDMA.")
     assert "fraud" in cue_labels("Nhiều người bị lừa gạt mua đất nền ảo.")
     assert "sexual_offence" in cue_labels("Gã đàn ông cưỡng hiếp bé gái 13 tuổi.")
+    # labour news: a stoppage told by where the workers stayed, a halt that sends them home
+    assert "strike" in cue_labels("Sáng 26-2, hơn 3.000 công nhân không vào xưởng làm việc, đòi tăng thưởng Tết.")
+    assert "layoff_closure" in cue_labels("Công ty cho 500 công nhân nghỉ chờ việc do không có đơn hàng.")
+    assert "layoff_closure" not in cue_labels("Chị xin nghỉ việc không lương để chăm con ốm.")
 
 
 def test_names_that_only_look_like_events_are_no_cues() -> None:
