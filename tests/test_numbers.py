@@ -217,3 +217,8 @@ def test_a_statistic_that_names_the_toll_before_the_people_gives_their_roles() -
     assert [c.unit for c in find_counts("Vụ tai nạn khiến 2 người bị thương nặng.")] == ["injuries"]
     found = find_counts("Hai người đàn ông dùng súng chích điện để trộm hai chú chó.")
     assert [(c.unit, c.value) for c in found] == [("suspects", 2)]
+
+
+def test_the_people_an_accident_befell_are_its_victims() -> None:
+    found = find_counts("16 vụ tai nạn lao động làm 18 người bị nạn, trong đó 7 người chết.")
+    assert [(c.unit, c.value) for c in found] == [("incidents", 16), ("victims", 18), ("deaths", 7)]
