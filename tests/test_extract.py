@@ -1048,3 +1048,12 @@ def test_a_case_that_also_happened_elsewhere_is_another_event() -> None:
         "Mới đây tại Phú Thọ cũng xảy ra vụ việc 30 côn đồ dùng dao kiếm chém người trên quốc lộ 32.",
     )
     assert sorted(e.location.province for e in attacks) == ["Lâm Đồng", "Phú Thọ"]
+
+
+def test_a_figure_goes_to_the_offence_of_its_own_part_of_a_list() -> None:
+    report = Article(doc_id="l", text="Tình hình lao động năm 2024 ở Bắc Giang\n"
+                     "Năm 2024, trên địa bàn tỉnh Bắc Giang xảy ra 2 vụ ngộ độc thực phẩm tập thể tại bếp ăn của "
+                     "doanh nghiệp làm 127 công nhân phải nhập viện; 16 vụ tai nạn lao động làm 18 người bị nạn.")
+    assert {e.type: [(c.unit, c.value) for c in e.counts] for e in rules()(report).events} == {
+        "food_poisoning": [("incidents", 2), ("people", 127)],
+        "workplace_accident": [("incidents", 16), ("victims", 18)]}
