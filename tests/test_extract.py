@@ -425,6 +425,9 @@ def test_the_press_words_for_a_den_its_players_and_its_drugs_are_cues() -> None:
     assert "gambling" in cue_labels("Tổ công tác triệt xóa một ổ bạc trong khu dân cư.")
     assert "gambling" in cue_labels("Hàng chục người tham gia chiếu bạc tại một nhà nghỉ.")
     assert "drugs" in cue_labels("Thu giữ 2 gói cocaine và 30 viên MDMA.")
+    # a drug charge is no smuggling, and a driver tested for drugs is no drug case
+    assert cue_labels("Khởi tố hai đối tượng về tội “Vận chuyển trái phép chất ma túy”.") == {"drugs"}
+    assert cue_labels("CSGT kiểm tra nồng độ cồn, ma túy đối với hai tài xế.") == set()
     assert "fraud" in cue_labels("Nhiều người bị lừa gạt mua đất nền ảo.")
     assert "sexual_offence" in cue_labels("Gã đàn ông cưỡng hiếp bé gái 13 tuổi.")
     # labour news: a stoppage told by where the workers stayed, a halt that sends them home
