@@ -265,10 +265,11 @@ def _role(text: str, start: int, noun_end: int) -> tuple[str | None, int]:
 def _leads_a_figure(text: str, end: int) -> bool:
     """Whether a number of people comes right after `end` ("bị thương 5 người", not "trộm hai
     chú chó")."""
+    p = _patterns()
     following = text[end:end + 40].lstrip()
-    first = _patterns()["token"].match(following)
+    first = p["token"].match(following)
     return first is not None and (first.group()[0].isdigit() or parse_number(first.group()) is not None) \
-        and _patterns()["person"].match(following[first.end():].lstrip()) is not None
+        and p["person"].match(following[first.end():].lstrip()) is not None
 
 
 def _near_before(text: str, start: int, words: int, cues: str) -> list[str]:
