@@ -84,6 +84,32 @@ def _goes_on(before: str, after: str) -> bool:
     return bool(_INITIAL.match(after)) or after.startswith("(") or after[:1].islower()
 
 
+@cache
+def _run_in_opener() -> re.Pattern[str]:
+    """A capitalised opener of data/lexicons/sentence_openers.tsv, followed by what it must be."""
+    openers = "|".join(f"(?:{re.escape(r['opener'])}\\s+(?:{r['then']}))"
+                       for r in read_tsv("lexicons", "sentence_openers.tsv"))
+    return re.compile(rf"\s+(?=(?:{openers}))")
+
+
+_CREDIT_END = re.compile(r"(?:Ảnh|Nguồn|ảnh|nguồn)\s*:\s*[^.!?:]{1,40}$")
+
+
+def _cut_run_ins(sentence: str) -> list[str]:
+    """A sentence of underthesea's cut where a headline, sub-heading or photo caption ran into
+    it: an opener right after a lower-case word, a closing quote or a photo credit ("Ảnh: Tuổi
+    Trẻ"). A piece of one word or two is not a heading but a name ("ông Văn Theo"), and stays."""
+    pieces, start = [], 0
+    for m in _run_in_opener().finditer(sentence):
+        before = sentence[start:m.start()]
+        words = before.split()
+        if len(words) >= 3 and (words[-1][:1].islower() or words[-1][-1:] in "”\"" or _CREDIT_END.search(before)):
+            pieces.append(before)
+            start = m.end()
+    pieces.append(sentence[start:])
+    return pieces
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of a normalised text: paragraphs first, then underthesea."""
     spans: list[tuple[int, int]] = []
@@ -92,7 +118,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = start + len(paragraph)
         if paragraph.strip():
             cursor = start
-            for sentence in sent_tokenize(paragraph):
+            for sentence in (piece for whole in sent_tokenize(paragraph) for piece in _cut_run_ins(whole)):
                 at = text.find(sentence, cursor, end)
                 if at < 0:
                     continue

@@ -34,3 +34,15 @@ def test_a_persons_initials_end_no_sentence() -> None:
     assert [text[s:e] for s, e in split_sentences(text)] == [
         "Theo cáo trạng, trưa 3-8-2018, bà P.T. L. (72 tuổi) nhận được cuộc gọi.", "Chị Đ.T.H. cho biết thêm.",
         "Ông Lê Văn T. khai nhận.", "Ông T. bị bắt."]
+
+
+def test_a_heading_or_caption_run_into_a_sentence_is_cut_off() -> None:
+    # archives that lost the page's line breaks run sub-headings and photo credits into the story
+    text = ("Súng, đạn mà đối tượng đã sử dụng Qua kiểm tra ban đầu, khẩu súng là súng ru lô. "
+            "Nạn nhân bị thương - Ảnh: Quang Hưng/Tuổi Trẻ Theo đó, vào ngày 1/1, đoàn kiểm tra đến. "
+            "Anh Nguyễn Văn Theo cho biết hôm qua trời mưa. Hôm nay là kỷ niệm Ngày Thương binh liệt sĩ.")
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Súng, đạn mà đối tượng đã sử dụng", "Qua kiểm tra ban đầu, khẩu súng là súng ru lô.",
+        "Nạn nhân bị thương - Ảnh: Quang Hưng/Tuổi Trẻ", "Theo đó, vào ngày 1/1, đoàn kiểm tra đến.",
+        # a name and a holiday are no sentence openers
+        "Anh Nguyễn Văn Theo cho biết hôm qua trời mưa.", "Hôm nay là kỷ niệm Ngày Thương binh liệt sĩ."]
