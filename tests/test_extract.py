@@ -686,6 +686,16 @@ def test_the_day_a_report_was_given_does_not_split_the_occurrence_it_reports() -
     assert len(thefts) == 1
 
 
+def test_an_arrest_years_after_the_offence_is_an_event_of_its_own() -> None:
+    # the report's day does not split a story, but its year does: a fraud of 1988, an arrest in 2017
+    _, frauds = told("fraud", "2017-07-12",
+        "Bắt đối tượng lừa đảo sau 29 năm lẩn trốn",
+        "Ngày 10/7/2017, Công an tỉnh Ninh Bình cho biết đã bắt giữ Trần Thị X. về tội lừa đảo chiếm đoạt tài sản.",
+        "Theo hồ sơ, vào ngày 6/9/1988, X. lừa đảo chiếm đoạt 2 triệu đồng của anh Nguyễn Văn N.",
+    )
+    assert sorted(e.sentence for e in frauds) == [1, 2]
+
+
 def test_two_sums_owed_by_one_company_are_two_debts() -> None:
     _, debts = told("wage_arrears", "2023-11-07",
         "Công ty nợ lương hàng trăm công nhân",

@@ -1,8 +1,8 @@
 """From typed sentences to events: one per occurrence told, quoted from its best sentence.
 
 Sentences are grouped by (type, kind): a statistic over a period is a separate (aggregate)
-event. Within a group, a sentence that names another day, district, commune or sum of money
-than the story so far, or says it tells another case ("một vụ ... khác"), tells another
+event. Within a group, a sentence that names another day, year, district, commune or sum of
+money than the story so far, or says it tells another case ("một vụ ... khác"), tells another
 occurrence (a series of thefts, a company's wage debt and its insurance debt); any other
 sentence goes on telling the same one, and its figures count it (spec/RECORDS.md: the same
 strike told twice is one event).
@@ -32,10 +32,11 @@ def sentence_patterns(path: str) -> re.Pattern[str]:
 
 @dataclass(slots=True)
 class Particulars:
-    """What tells one occurrence from another: its days, provinces, districts, communes and sums of money
-    (two debts, two hauls); and whether the sentence says it tells another case."""
+    """What tells one occurrence from another: its days, years, provinces, districts, communes and sums
+    of money (two debts, two hauls); and whether the sentence says it tells another case."""
 
     days: set[str] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
     provinces: set[str] = field(default_factory=set)
     districts: set[str] = field(default_factory=set)
     communes: set[str] = field(default_factory=set)
@@ -47,11 +48,12 @@ class Particulars:
         """No particular of the other contradicts these (an unknown one contradicts nothing)."""
         return not other.another and all(
             not mine or not theirs or bool(mine & theirs) for mine, theirs in
-            ((self.days, other.days), (self.provinces, other.provinces), (self.districts, other.districts),
-             (self.communes, other.communes), (self.sums, other.sums)))
+            ((self.days, other.days), (self.years, other.years), (self.provinces, other.provinces),
+             (self.districts, other.districts), (self.communes, other.communes), (self.sums, other.sums)))
 
     def update(self, other: Particulars) -> None:
         self.days |= other.days
+        self.years |= other.years
         self.provinces |= other.provinces
         self.districts |= other.districts
         self.communes |= other.communes
@@ -63,6 +65,19 @@ def days_told(doc: Document, sentence: Sentence) -> set[str]:
     """The days (not periods, not months) a sentence names."""
     return {t.start_date for t in mentions.times(doc, sentence)
             if t.start_date and not t.is_period and len(t.start_date) == 10}
+
+
+def years_written(doc: Document, sentence: Sentence) -> set[int]:
+    """The years a sentence writes out, its report's too: a crime of 1988 and the arrest of 2017
+    are two events, however the report is worded."""
+    years: set[int] = set()
+    for t in mentions.times(doc, sentence):
+        if t.relative or t.compared or not t.start_date or not mentions.YEAR.search(t.text):
+            continue
+        first = int(t.start_date[:4])
+        last = int((t.end_date or t.start_date)[:4])
+        years |= set(range(first, max(first, last) + 1))
+    return years
 
 
 @component("events")
@@ -220,6 +235,7 @@ class EventBuilder:
         found.sums = {value for unit, value in found.figures if unit == "money_vnd"}
         if not self.report.search(lowered):
             found.days = days_told(doc, sentence)
+        found.years = years_written(doc, sentence)
         for p in mentions.places(doc, sentence):
             if p.foreign or p.incidental:  # where someone lives, where a route runs: not where it happened
                 continue

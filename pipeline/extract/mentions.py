@@ -11,7 +11,7 @@ from pipeline.extract.dates import TimeMention, article_year, find_times
 from pipeline.extract.numbers import CountMention, find_counts
 from pipeline.places import Gazetteer, PlaceMention
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def reference_date(doc: Document) -> date | None:
@@ -53,7 +53,7 @@ def _all_times(doc: Document) -> list[list[TimeMention]]:
         days = [t.start_date for t in found if not t.is_period and t.start_date and len(t.start_date) == 10]
         if days:
             anchor = date.fromisoformat(days[-1])
-        years = [int(y.group()) for t in found if not t.relative for y in [_YEAR.search(t.text)] if y]
+        years = [int(y.group()) for t in found if not t.relative for y in [YEAR.search(t.text)] if y]
         if years:
             anchor_year = years[-1]
         out.append(found)
