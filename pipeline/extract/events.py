@@ -23,6 +23,8 @@ from pipeline.extractor import component
 from pipeline.normalise import is_question, normalise_str
 from pipeline.resources import read_tsv
 
+OUTREACH = "prevention_outreach"
+
 
 @cache
 def sentence_patterns(path: str) -> re.Pattern[str]:
@@ -89,7 +91,8 @@ class EventBuilder:
                  unreal_contexts: tuple[str, ...] = ("record", "risk", "negation"),
                  report_lexicon: str = "lexicons/report_frames.tsv",
                  another_lexicon: str = "lexicons/another_occurrence.tsv",
-                 law_lexicon: str = "lexicons/law_provisions.tsv") -> None:
+                 law_lexicon: str = "lexicons/law_provisions.tsv",
+                 outreach_lexicon: str = "lexicons/outreach_subjects.tsv") -> None:
         self.threshold = threshold
         self.unreal_contexts = unreal_contexts
         # once the article states a type, a sentence scored `join_from` or more for it goes on
@@ -107,6 +110,7 @@ class EventBuilder:
         self.report = phrases(report_lexicon)
         self.another = sentence_patterns(another_lexicon)
         self.law = sentence_patterns(law_lexicon)
+        self.outreach_subjects = phrases(outreach_lexicon)
         self.charge = re.compile(r"(?<!\w)(?:các )?tội(?!\w)")
 
     def __call__(self, doc: Document) -> Document:
@@ -114,7 +118,7 @@ class EventBuilder:
         for sentence, labels in zip(doc.sentences, self.typed(doc), strict=True):
             for label in labels:
                 groups.setdefault((label, self.kind(doc, sentence, label)), []).append(sentence)
-        passing = self.in_passing(groups)
+        passing = self.in_passing(groups) | self.about_nothing(groups)
         told = {label for (label, _), sentences in groups.items() if any(s.index > 0 for s in sentences)}
         for (label, kind), sentences in groups.items():
             if label in passing:
@@ -139,6 +143,15 @@ class EventBuilder:
         if top < self.dominant_from:
             return set()
         return {label for label, scores in stated.items() if len(scores) == 1 and scores[0] < self.passing_below}
+
+    def about_nothing(self, groups: dict[tuple[str, str], list[Sentence]]) -> set[str]:
+        """Outreach none of whose sentences says what it is about is no outreach on security
+        ("Tiểu ban Tuyên truyền Đại hội", "tuyên truyền vận động giữ gìn vệ sinh môi trường")."""
+        told = [s for (label, _), sentences in groups.items() if label == OUTREACH for s in sentences]
+        if not told or any(self.outreach_subjects.search(s.text.lower())
+                           or any(c.label not in activity_labels() for c in whole_word_cues(s)) for s in told):
+            return set()
+        return {OUTREACH}
 
     def typed(self, doc: Document) -> list[list[str]]:
         """Each sentence's event types: its own, and those the article states that it goes on
