@@ -206,14 +206,23 @@ def test_offences_a_talk_is_about_are_its_topic_not_events() -> None:
 
 
 def test_outreach_about_no_security_law_or_safety_is_no_event() -> None:
-    congress = Article(doc_id="o4", text="Triển khai tuyên truyền Đại hội Công đoàn\nNgày 12/5, Liên đoàn Lao động tỉnh "
-                                         "tổ chức buổi tuyên truyền về Đại hội Công đoàn tỉnh cho 200 đoàn viên.")
+    congress = Article(doc_id="o4", text="Triển khai tuyên truyền Đại hội Công đoàn\nNgày 12/5, Liên đoàn Lao động "
+                                         "tỉnh tổ chức buổi tuyên truyền về Đại hội Công đoàn tỉnh cho 200 đoàn viên.")
     assert rules()(congress).event_types == []
     # the subject may be named once for a talk told in two sentences
     story = Article(doc_id="o5", text="Công an đến với công nhân\nNgày 3/11, Công an phường phối hợp với Công đoàn tổ "
                                       "chức buổi tuyên truyền phòng, chống tội phạm tại KCN Đồng Văn II.\nTừ đầu năm "
                                       "đến nay, đã tổ chức 132 buổi tuyên truyền cho hơn 31.000 lượt công nhân.")
     assert rules()(story).event_types == ["prevention_outreach"]
+
+
+def test_what_stops_operating_is_a_closure_only_when_it_is_an_employer() -> None:
+    boat = Article(doc_id="c1", text="Tàu du lịch bị đình chỉ\nTàu du lịch QN-2040 đã ngừng hoạt động trên vịnh từ "
+                                     "ngày 1/1.")
+    assert rules()(boat).event_types == []
+    factory = Article(doc_id="c2", text="Thái Bình: Công ty may ngừng hoạt động\nCông ty TNHH May Hoàng Long đã ngừng "
+                                        "hoạt động từ ngày 10/10, toàn bộ 380 lao động bị mất việc làm.")
+    assert rules()(factory).event_types == ["layoff_closure"]
 
 
 def test_links_to_other_stories_and_advice_state_no_event() -> None:

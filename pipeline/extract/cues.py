@@ -29,7 +29,12 @@ FIGURE = "#"  # in a cue, any figure: "cắt giảm # lao động" holds "cắt 
 @cache
 def phrases(path: str) -> re.Pattern[str]:
     """A lexicon of whole-word phrases (column `phrase`), matched on lower-cased normalised text."""
-    return re.compile(rf"(?<!\w)(?:{alternation(normalise_str(r['phrase']).lower() for r in read_tsv(path))})(?!\w)")
+    return phrases_of(r["phrase"] for r in read_tsv(path))
+
+
+def phrases_of(words: Iterable[str]) -> re.Pattern[str]:
+    """Whole-word phrases, matched on lower-cased normalised text."""
+    return re.compile(rf"(?<!\w)(?:{alternation(normalise_str(w).lower() for w in words)})(?!\w)")
 
 
 @cache

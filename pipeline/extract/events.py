@@ -14,16 +14,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
 
 from pipeline.document import Document, Event, Kind, Sentence
 from pipeline.extract import mentions
-from pipeline.extract.cues import activity_labels, labels_in_context, phrases, typed_labels, whole_word_cues
+from pipeline.extract.cues import activity_labels, labels_in_context, phrases, phrases_of, typed_labels, whole_word_cues
 from pipeline.extract.kinds import StatementKind
 from pipeline.extractor import component
 from pipeline.normalise import is_question, normalise_str
 from pipeline.resources import read_tsv
-
-OUTREACH = "prevention_outreach"
 
 
 @cache
@@ -92,7 +91,7 @@ class EventBuilder:
                  report_lexicon: str = "lexicons/report_frames.tsv",
                  another_lexicon: str = "lexicons/another_occurrence.tsv",
                  law_lexicon: str = "lexicons/law_provisions.tsv",
-                 outreach_lexicon: str = "lexicons/outreach_subjects.tsv") -> None:
+                 subjects_lexicon: str = "lexicons/event_subjects.tsv") -> None:
         self.threshold = threshold
         self.unreal_contexts = unreal_contexts
         # once the article states a type, a sentence scored `join_from` or more for it goes on
@@ -110,7 +109,8 @@ class EventBuilder:
         self.report = phrases(report_lexicon)
         self.another = sentence_patterns(another_lexicon)
         self.law = sentence_patterns(law_lexicon)
-        self.outreach_subjects = phrases(outreach_lexicon)
+        self.subjects = {label: phrases_of([r["phrase"] for r in rows])
+                         for label, rows in groupby(read_tsv(subjects_lexicon), key=lambda r: r["label"])}
         self.charge = re.compile(r"(?<!\w)(?:các )?tội(?!\w)")
 
     def __call__(self, doc: Document) -> Document:
@@ -145,13 +145,18 @@ class EventBuilder:
         return {label for label, scores in stated.items() if len(scores) == 1 and scores[0] < self.passing_below}
 
     def about_nothing(self, groups: dict[tuple[str, str], list[Sentence]]) -> set[str]:
-        """Outreach none of whose sentences says what it is about is no outreach on security
-        ("Tiểu ban Tuyên truyền Đại hội", "tuyên truyền vận động giữ gìn vệ sinh môi trường")."""
-        told = [s for (label, _), sentences in groups.items() if label == OUTREACH for s in sentences]
-        if not told or any(self.outreach_subjects.search(s.text.lower())
-                           or any(c.label not in activity_labels() for c in whole_word_cues(s)) for s in told):
-            return set()
-        return {OUTREACH}
+        """Types of general cue words none of whose sentences names what they must be about
+        (data/lexicons/event_subjects.tsv): "Tiểu ban Tuyên truyền Đại hội" is no outreach on
+        security, a boat that "ngừng hoạt động" no closure."""
+        told: dict[str, list[Sentence]] = {}
+        for (label, _), sentences in groups.items():
+            if label in self.subjects:
+                told.setdefault(label, []).extend(sentences)
+
+        def about(label: str, s: Sentence) -> bool:
+            return bool(self.subjects[label].search(s.text.lower())) or (
+                label in activity_labels() and any(c.label not in activity_labels() for c in whole_word_cues(s)))
+        return {label for label, sentences in told.items() if not any(about(label, s) for s in sentences)}
 
     def typed(self, doc: Document) -> list[list[str]]:
         """Each sentence's event types: its own, and those the article states that it goes on
