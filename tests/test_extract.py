@@ -225,6 +225,15 @@ def test_what_stops_operating_is_a_closure_only_when_it_is_an_employer() -> None
     assert rules()(factory).event_types == ["layoff_closure"]
 
 
+def test_a_campaign_is_a_crackdown_only_against_crime_or_offences() -> None:
+    resort = Article(doc_id="k1", text="Vụ phá rừng ở Phú Yên\nTỉnh Phú Yên đã cho triệt phá, san ủi 116 ha rừng phòng "
+                                       "hộ ven biển để làm khu du lịch.")
+    assert rules()(resort).event_types == []
+    raid = Article(doc_id="k2", text="Ra quân trấn áp tội phạm\nTừ ngày 15/5, Công an huyện Thủy Nguyên đã mở đợt cao "
+                                     "điểm tấn công, trấn áp tội phạm tại các khu nhà trọ công nhân.")
+    assert rules()(raid).event_types == ["crackdown_campaign"]
+
+
 def test_links_to_other_stories_and_advice_state_no_event() -> None:
     # the site's links to other stories run to the end of the line
     assert types_of("Lễ hội hoa diễn ra tại Đà Lạt. >> Xem thêm: Tai nạn giao thông kinh hoàng trên quốc lộ 19\n"
