@@ -225,6 +225,15 @@ def test_what_stops_operating_is_a_closure_only_when_it_is_an_employer() -> None
     assert rules()(factory).event_types == ["layoff_closure"]
 
 
+def test_pains_and_vomiting_are_food_poisoning_only_after_a_meal_or_a_poisoning() -> None:
+    fever = Article(doc_id="f1", text="Nắng nóng, người bệnh choáng váng\nNgày 5/6, bé N. ở xã Tân Hưng bị sốt cao, "
+                                      "đau bụng, nôn ói nên mẹ đưa em vào bệnh viện.")
+    assert rules()(fever).event_types == []
+    meal = Article(doc_id="f2", text="Hàng chục công nhân nhập viện\nNgày 5/6, sau bữa ăn trưa, 40 công nhân Công ty "
+                                     "TNHH Hitex bị đau bụng, nôn ói và được đưa đi cấp cứu.")
+    assert rules()(meal).event_types == ["food_poisoning"]
+
+
 def test_a_campaign_is_a_crackdown_only_against_crime_or_offences() -> None:
     resort = Article(doc_id="k1", text="Vụ phá rừng ở Phú Yên\nTỉnh Phú Yên đã cho triệt phá, san ủi 116 ha rừng phòng "
                                        "hộ ven biển để làm khu du lịch.")
