@@ -226,11 +226,11 @@ def test_what_stops_operating_is_a_closure_only_when_it_is_an_employer() -> None
 
 
 def test_pains_and_vomiting_are_food_poisoning_only_after_a_meal_or_a_poisoning() -> None:
-    fever = Article(doc_id="f1", text="Nắng nóng, người bệnh choáng váng\nNgày 5/6, bé N. ở xã Tân Hưng bị sốt cao, "
+    fever = Article(doc_id="f1", text="Nắng nóng, người bệnh choáng váng\nNgày 5/6, bé N. ở Tiền Giang bị sốt cao, "
                                       "đau bụng, nôn ói nên mẹ đưa em vào bệnh viện.")
     assert rules()(fever).event_types == []
-    meal = Article(doc_id="f2", text="Hàng chục công nhân nhập viện\nNgày 5/6, sau bữa ăn trưa, 40 công nhân Công ty "
-                                     "TNHH Hitex bị đau bụng, nôn ói và được đưa đi cấp cứu.")
+    meal = Article(doc_id="f2", text="Nghệ An: Công nhân nhập viện\nNgày 5/6, 40 công nhân Công ty TNHH Hitex phải "
+                                     "nhập viện sau khi ăn trưa tại nhà ăn của công ty, bị đau bụng, nôn ói.")
     assert rules()(meal).event_types == ["food_poisoning"]
 
 
